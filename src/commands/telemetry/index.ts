@@ -1,0 +1,15 @@
+// The `telemetry` group: only its meta and lazy subcommands.
+import { defineCommand } from "citty";
+
+const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as never);
+
+export default defineCommand({
+  meta: { name: "telemetry", description: "See and control the anonymous usage telemetry" },
+  subCommands: {
+    status: () => load(import("./status.ts")),
+    enable: () => load(import("./enable.ts")),
+    disable: () => load(import("./disable.ts")),
+    "show-payload": () => load(import("./show-payload.ts")),
+    schema: () => load(import("./schema.ts")),
+  },
+});
