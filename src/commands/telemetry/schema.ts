@@ -1,0 +1,17 @@
+// `mcpproxy telemetry schema`: the payload's JSON Schema, generated from the valibot schema.
+import { defineCommand } from "citty";
+import { globalArgs } from "../global-args.ts";
+
+export default defineCommand({
+  meta: { name: "schema", description: "Print the JSON Schema of the heartbeat payload" },
+  args: globalArgs,
+  async run() {
+    const [{ toJsonSchema }, { PayloadSchema }, { printJson }] = await Promise.all([
+      import("@valibot/to-json-schema"),
+      import("../../core/payload-schema.ts"),
+      import("../../io/output.ts"),
+    ]);
+    const schema = toJsonSchema(PayloadSchema, { errorMode: "throw" });
+    printJson({ ...schema, $id: "https://mcpproxy.app/schemas/heartbeat-v5.json", title: "MCPProxy heartbeat, schema 5" });
+  },
+});

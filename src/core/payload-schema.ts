@@ -1,0 +1,119 @@
+// The heartbeat payload, schema 5: one valibot schema is its type, its check and its JSON Schema.
+import * as v from "valibot";
+import { DIAGNOSTIC_CODES } from "./codes.ts";
+
+export const SURFACES = ["mcp", "cli", "webui", "tray", "unknown"] as const;
+export const BUILTIN_TOOLS = [
+  "retrieve_tools",
+  "call_tool_read",
+  "call_tool_write",
+  "call_tool_destructive",
+  "upstream_servers",
+  "quarantine_security",
+  "code_execution",
+] as const;
+export const ERROR_CATEGORIES = [
+  "oauth_refresh_failed",
+  "oauth_token_expired",
+  "upstream_connect_timeout",
+  "upstream_connect_refused",
+  "upstream_handshake_failed",
+  "tool_quarantine_blocked",
+  "docker_pull_failed",
+  "docker_run_failed",
+  "index_rebuild_failed",
+  "config_reload_failed",
+  "socket_bind_failed",
+] as const;
+export const CALL_BUCKETS = ["0", "1-10", "11-100", "101-1000", "1000+"] as const;
+export const STATUS_CLASSES = ["1xx", "2xx", "3xx", "4xx", "5xx"] as const;
+export const STARTUP_OUTCOMES = [
+  "success",
+  "port_conflict",
+  "db_locked",
+  "config_error",
+  "permission_error",
+  "other_error",
+] as const;
+export const ROUTING_MODES = ["retrieve_tools", "direct", "code_execution"] as const;
+export const OAUTH_PROVIDERS = ["google", "github", "microsoft", "generic"] as const;
+export const DOCKER_CLI_SOURCES = ["path", "bundled", "login_shell", "absent"] as const;
+export const PROTOCOLS = ["stdio", "http", "sse", "streamable_http", "auto"] as const;
+export const ENV_KINDS = ["interactive", "ci", "cloud_ide", "container", "headless", "unknown"] as const;
+export const LAUNCH_SOURCES = ["installer", "tray", "cli", "unknown"] as const;
+export const DOCTOR_CHECK_NAME = /^[a-z_][a-z0-9_]*$/;
+export const REST_ROUTE_KEY = /^(?:(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/[A-Za-z0-9_{}/.-]*|UNMATCHED)$/;
+
+export type Surface = (typeof SURFACES)[number];
+export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+export type StartupOutcome = (typeof STARTUP_OUTCOMES)[number];
+export type DockerCliSource = (typeof DOCKER_CLI_SOURCES)[number];
+
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** An object whose keys may only come from `keys`, each a count. */
+const countsOf = <const K extends readonly string[]>(keys: K, required: boolean) =>
+  v.strictObject(
+    Object.fromEntries(keys.map((k) => [k, required ? count : v.optional(count)])) as {
+      [P in K[number]]: typeof count | v.OptionalSchema<typeof count, undefined>;
+    },
+  );
+
+const uuid = v.pipe(v.string(), v.uuid());
+const timestamp = v.pipe(v.string(), v.isoTimestamp());
+
+export const PayloadSchema = v.strictObject({
+  anonymous_id: v.union([v.literal(""), uuid]),
+  version: v.string(),
+  edition: v.literal("personal"),
+  os: v.pipe(v.string(), v.regex(/^[a-z0-9]+$/)),
+  arch: v.pipe(v.string(), v.regex(/^[a-z0-9]+$/)),
+  runtime_version: v.pipe(v.string(), v.regex(/^(?:bun|deno|node) [0-9A-Za-z.+-]+$/)),
+  server_count: count,
+  connected_server_count: count,
+  tool_count: count,
+  uptime_hours: count,
+  routing_mode: v.picklist(ROUTING_MODES),
+  quarantine_enabled: v.boolean(),
+  timestamp,
+  schema_version: v.literal(5),
+  anonymous_id_created_at: v.union([v.literal(""), timestamp]),
+  current_version: v.string(),
+  previous_version: v.string(),
+  last_startup_outcome: v.optional(v.picklist(STARTUP_OUTCOMES)),
+  surface_requests: countsOf(SURFACES, true),
+  builtin_tool_calls: countsOf(BUILTIN_TOOLS, false),
+  upstream_tool_call_count_bucket: v.picklist(CALL_BUCKETS),
+  rest_endpoint_calls: v.record(v.pipe(v.string(), v.regex(REST_ROUTE_KEY)), countsOf(STATUS_CLASSES, false)),
+  feature_flags: v.strictObject({
+    enable_socket: v.boolean(),
+    enable_web_ui: v.boolean(),
+    enable_prompts: v.boolean(),
+    require_mcp_auth: v.boolean(),
+    enable_code_execution: v.boolean(),
+    quarantine_enabled: v.boolean(),
+    sensitive_data_detection_enabled: v.boolean(),
+    oauth_provider_types: v.array(v.picklist(OAUTH_PROVIDERS)),
+    docker_available: v.boolean(),
+    docker_isolation_enabled: v.boolean(),
+    docker_cli_source: v.picklist(DOCKER_CLI_SOURCES),
+  }),
+  error_category_counts: countsOf(ERROR_CATEGORIES, false),
+  doctor_checks: v.record(v.pipe(v.string(), v.regex(DOCTOR_CHECK_NAME)), v.strictObject({ pass: count, fail: count })),
+  server_protocol_counts: countsOf(PROTOCOLS, true),
+  server_docker_isolated_count: count,
+  env_kind: v.picklist(ENV_KINDS),
+  env_markers: v.strictObject({
+    has_ci_env: v.boolean(),
+    has_cloud_ide_env: v.boolean(),
+    is_container: v.boolean(),
+    has_tty: v.boolean(),
+    has_display: v.boolean(),
+  }),
+  launch_source: v.picklist(LAUNCH_SOURCES),
+  autostart_enabled: v.null(),
+  diagnostics: v.optional(v.strictObject({ error_code_counts_24h: countsOf(DIAGNOSTIC_CODES, false) })),
+});
+
+export type Payload = v.InferOutput<typeof PayloadSchema>;
+export type EnvMarkers = Payload["env_markers"];

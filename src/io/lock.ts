@@ -1,0 +1,103 @@
+// An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
+import { link, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { hostname } from "node:os";
+import { CliError, errnoOf } from "../errors.ts";
+
+// A lock is held for milliseconds; one this old belongs to a process that died mid-write.
+const STALE_AFTER_MS = 10_000;
+const GIVE_UP_AFTER_MS = 15_000;
+
+interface Holder {
+  pid: number;
+  host: string;
+  token: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoOf(error) === "EPERM";
+  }
+}
+
+async function readHolder(path: string): Promise<{ holder: Holder | null; ageMs: number } | null> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    let holder: Holder | null = null;
+    try {
+      holder = JSON.parse(text) as Holder;
+    } catch {}
+    return { holder, ageMs: Date.now() - info.mtimeMs };
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return null;
+    throw error;
+  }
+}
+
+async function tryCreate(path: string, holder: Holder): Promise<boolean> {
+  try {
+    const handle = await open(path, "wx", 0o600);
+    await handle.writeFile(JSON.stringify(holder));
+    await handle.close();
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === "EEXIST") return false;
+    throw error;
+  }
+}
+
+function isStale(found: { holder: Holder | null; ageMs: number }, host: string): boolean {
+  if (found.ageMs > STALE_AFTER_MS) return true;
+  const holder = found.holder;
+  // A lock without a readable holder may be mid-write by its creator: only age can tell.
+  return !!holder && holder.host === host && typeof holder.pid === "number" && !alive(holder.pid);
+}
+
+/** Moves a stale lock aside, re-checking under rename so a fresh lock is never removed. */
+async function breakStale(path: string, seen: Holder | null): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return;
+    throw error;
+  }
+  const moved = await readHolder(aside);
+  if (moved && seen && moved.holder?.token !== seen.token) {
+    // Someone took the lock between our look and our rename: give it back unless it was re-taken.
+    await link(aside, path).catch(() => {});
+  }
+  await rm(aside, { force: true });
+}
+
+export async function withLock<T>(resource: string, work: () => Promise<T>): Promise<T> {
+  const path = `${resource}.lock`;
+  const holder: Holder = { pid: process.pid, host: hostname(), token: crypto.randomUUID() };
+  const started = Date.now();
+  let delay = 2;
+  while (!(await tryCreate(path, holder))) {
+    const found = await readHolder(path);
+    if (found && isStale(found, holder.host)) {
+      await breakStale(path, found.holder);
+      continue;
+    }
+    if (Date.now() - started > GIVE_UP_AFTER_MS) {
+      const who = found?.holder?.pid ? ` by process ${found.holder.pid}` : "";
+      throw new CliError(
+        `${resource} is locked${who}`,
+        1,
+        `wait for the other mcpproxy to finish, or delete ${path} if none is running`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 2, 50);
+  }
+  try {
+    return await work();
+  } finally {
+    const found = await readHolder(path).catch(() => null);
+    if (found?.holder?.token === holder.token) await rm(path, { force: true });
+  }
+}
