@@ -9,7 +9,7 @@ import { stripAnsi } from "./io/output.ts";
 import { buildVersion } from "./runtime.ts";
 
 const root: CommandDef<any> = {
-  meta: { name: "mcpproxy", version: buildVersion(), description: "MCPProxy telemetry and diagnostics" },
+  meta: { name: "mcpproxy", version: buildVersion().replace(/^v/, ""), description: "MCPProxy telemetry and diagnostics" },
   args: globalArgs,
   subCommands: commands,
 };
@@ -149,4 +149,6 @@ function report(error: unknown, verbose: boolean): number {
   return ExitCode.failure;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -6,8 +6,6 @@ const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as Co
 
 export const commands: Record<string, Lazy> = {
   telemetry: () => load(import("./telemetry/index.ts")),
-  diagnose: () => load(import("./diagnose.ts")),
-  diagnostics: () => load(import("./diagnostics/index.ts")),
   docker: () => load(import("./docker/index.ts")),
   version: () => load(import("./version.ts")),
 };

@@ -1,5 +1,5 @@
 // Runs the real CLI (from source or compiled) in a temp HOME with an environment built from nothing.
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -17,10 +17,17 @@ export const SOURCE: Runner = { name: "source", command: [BUN, join(ROOT, "src/c
 export const COMPILED: Runner = { name: "compiled", command: [BINARY] };
 
 let built: Promise<void> | undefined;
-/** The compiled binary, built once per test run when it is missing. */
+async function newestSource(): Promise<number> {
+  const files = await Array.fromAsync(new Bun.Glob("src/**/*.ts").scan({ cwd: ROOT }));
+  const times = await Promise.all(files.map(async (f) => (await stat(join(ROOT, f))).mtimeMs));
+  return Math.max(...times);
+}
+
+/** The compiled binary, built once per test run when it is missing or older than the source. */
 export function ensureBinary(): Promise<void> {
   built ??= (async () => {
-    if (await Bun.file(BINARY).exists()) return;
+    const binary = await stat(BINARY).catch(() => null);
+    if (binary && binary.mtimeMs >= (await newestSource())) return;
     const proc = Bun.spawn([BUN, "scripts/build.ts"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
     if ((await proc.exited) !== 0) throw new Error("npm run build failed");
   })();
@@ -60,4 +67,17 @@ export async function run(
     proc.exited,
   ]);
   return { code, stdout, stderr };
+}
+
+export const DENO: Runner = {
+  name: "deno",
+  command: [join(ROOT, "node_modules/.bin/deno"), "run", "-A", "--quiet", join(ROOT, "src/cli.ts")],
+};
+
+export const IS_ROOT = process.getuid?.() === 0;
+
+/** Runs as the unprivileged `nobody` when we are root, so permission checks really apply. */
+export function asNobody(runner: Runner): Runner {
+  if (!IS_ROOT) return runner;
+  return { name: `${runner.name} as nobody`, command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...runner.command] };
 }

@@ -4,7 +4,8 @@ import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
-import { printJson } from "../../io/output.ts";
+import { CliError, ExitCode } from "../../errors.ts";
+import { printJson, printNotice } from "../../io/output.ts";
 import { globalArgs } from "../global-args.ts";
 
 export default defineCommand({
@@ -13,7 +14,12 @@ export default defineCommand({
   async run({ args }) {
     const ctx = loadContext(args);
     const { config } = await loadConfig(ctx.configPath);
-    const identity = await ensureIdentity(ctx, ctx.configPath, config);
+    const identity = await ensureIdentity(ctx, ctx.configPath, config).catch((error) => {
+      // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
+      if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
+      printNotice(`mcpproxy: could not save the anonymous id (${error.message}); showing the payload without one`);
+      return null;
+    });
     printJson(await collectPayload(ctx, { config, identity }));
   },
 });

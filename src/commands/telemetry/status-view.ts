@@ -32,14 +32,14 @@ export function offWhy(decision: Pick<OptOutDecision, "disabledBy" | "envOverrid
       ? "MCPPROXY_TELEMETRY is set to turn it off"
       : `${decision.envOverrideName} is set`;
   }
-  return "disabled in the config (mcpproxy telemetry enable turns it back on)";
+  return "turned off in the config; `mcpproxy telemetry enable` turns it back on";
 }
 
 export function printStatus(ctx: Context, view: ReturnType<typeof statusView>): void {
   printResult(ctx.out, view, () => {
     const state = view.enabled
       ? paint(ctx.out, 32, "on")
-      : `${paint(ctx.out, 33, "off")} (${offWhy({ disabledBy: view.disabled_by, envOverrideName: view.env_override_name })})`;
+      : `${paint(ctx.out, 33, "off")}: ${offWhy({ disabledBy: view.disabled_by, envOverrideName: view.env_override_name })}`;
     const id = view.anonymous_id
       ? `${view.anonymous_id} (created ${view.anonymous_id_created_at || "unknown"})`
       : "none yet (made with the first payload while telemetry is on)";
