@@ -1,5 +1,5 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
-import { link, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { open, readFile, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { CliError, errnoOf } from "../errors.ts";
 
@@ -55,21 +55,25 @@ function isStale(found: { holder: Holder | null; ageMs: number }, host: string):
   return !!holder && holder.host === host && typeof holder.pid === "number" && !alive(holder.pid);
 }
 
-/** Moves a stale lock aside, re-checking under rename so a fresh lock is never removed. */
-async function breakStale(path: string, seen: Holder | null): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${Math.random().toString(36).slice(2)}`;
+/**
+ * Removes the lock if it still holds the stale holder we saw. Breakers take turns under a second
+ * lock, so nobody can remove a lock that was released and re-taken after we looked at it.
+ */
+async function breakStale(path: string, seen: Holder | null, me: Holder): Promise<void> {
+  const guard = `${path}.break`;
+  if (!(await tryCreate(guard, me))) {
+    const other = await readHolder(guard);
+    if (other && other.ageMs > STALE_AFTER_MS) await rm(guard, { force: true });
+    else await new Promise((r) => setTimeout(r, 5));
+    return;
+  }
   try {
-    await rename(path, aside);
-  } catch (error) {
-    if (errnoOf(error) === "ENOENT") return;
-    throw error;
+    const now = await readHolder(path);
+    const same = now && (seen ? now.holder?.token === seen.token : !now.holder);
+    if (same && isStale(now, me.host)) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
   }
-  const moved = await readHolder(aside);
-  if (moved && seen && moved.holder?.token !== seen.token) {
-    // Someone took the lock between our look and our rename: give it back unless it was re-taken.
-    await link(aside, path).catch(() => {});
-  }
-  await rm(aside, { force: true });
 }
 
 export async function withLock<T>(resource: string, work: () => Promise<T>): Promise<T> {
@@ -80,7 +84,7 @@ export async function withLock<T>(resource: string, work: () => Promise<T>): Pro
   while (!(await tryCreate(path, holder))) {
     const found = await readHolder(path);
     if (found && isStale(found, holder.host)) {
-      await breakStale(path, found.holder);
+      await breakStale(path, found.holder, holder);
       continue;
     }
     if (Date.now() - started > GIVE_UP_AFTER_MS) {
