@@ -1,21 +1,25 @@
 #!/usr/bin/env bun
 // Entry point: finds the command, hoists global flags, checks flags, runs it, and catches once.
-import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
-import { commands } from "./commands/index.ts";
+import { type ArgsDef, renderUsage, runCommand } from "citty";
 import { globalArgs } from "./commands/global-args.ts";
+import { type AnyCommand, commands } from "./commands/index.ts";
 import { outputFrom } from "./context.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import { stripAnsi } from "./io/output.ts";
 import { buildVersion } from "./runtime.ts";
 
-const root: CommandDef<any> = {
-  meta: { name: "mcpproxy", version: buildVersion().replace(/^v/, ""), description: "MCPProxy telemetry and diagnostics" },
+const root: AnyCommand = {
+  meta: {
+    name: "mcpproxy",
+    version: buildVersion().replace(/^v/, ""),
+    description: "MCPProxy telemetry and diagnostics",
+  },
   args: globalArgs,
   subCommands: commands,
 };
 
 interface Resolved {
-  path: CommandDef<any>[];
+  path: AnyCommand[];
   names: string[];
   rawArgs: string[];
   help: boolean;
@@ -28,7 +32,8 @@ function flagNames(args: ArgsDef): Map<string, "boolean" | "value"> {
   for (const [name, def] of Object.entries(args)) {
     if (def.type === "positional") continue;
     const kind = def.type === "boolean" ? "boolean" : "value";
-    const aliases = def.alias === undefined ? [] : Array.isArray(def.alias) ? def.alias : [def.alias];
+    const alias = (def as { alias?: string | string[] }).alias;
+    const aliases = alias === undefined ? [] : Array.isArray(alias) ? alias : [alias];
     for (const n of [name, ...aliases]) names.set(n, kind);
     if (kind === "boolean") names.set(`no-${name}`, "boolean");
   }
@@ -43,7 +48,7 @@ async function resolveCommand(argv: string[]): Promise<Resolved> {
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    const cmd = path[path.length - 1] as CommandDef<any>;
+    const cmd = path[path.length - 1] as AnyCommand;
     const subCommands = await resolveValue<Record<string, unknown> | undefined>(cmd.subCommands);
     if (arg === "--") {
       rawArgs.push(...argv.slice(i));
@@ -60,7 +65,7 @@ async function resolveCommand(argv: string[]): Promise<Resolved> {
       continue;
     }
     if (subCommands && arg in subCommands) {
-      path.push(await resolveValue<CommandDef<any>>(subCommands[arg]));
+      path.push(await resolveValue<AnyCommand>(subCommands[arg]));
       names.push(arg);
       continue;
     }
@@ -74,7 +79,7 @@ async function resolveCommand(argv: string[]): Promise<Resolved> {
 }
 
 /** citty ignores flags it does not know; we refuse them, and stray arguments, with a hint. */
-function checkArgs(cmd: CommandDef<any>, args: ArgsDef, rawArgs: string[], names: string[]): void {
+function checkArgs(cmd: AnyCommand, args: ArgsDef, rawArgs: string[], names: string[]): void {
   const flags = flagNames(args);
   const takesPositionals = Object.values(args).some((d) => d.type === "positional");
   const hint = `run \`${names.join(" ")} --help\` for usage`;
@@ -97,7 +102,7 @@ function checkArgs(cmd: CommandDef<any>, args: ArgsDef, rawArgs: string[], names
 }
 
 async function usageOf(resolved: Resolved): Promise<string> {
-  const cmd = resolved.path[resolved.path.length - 1] as CommandDef<any>;
+  const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
   const parent = resolved.path.length > 1 ? resolved.path[resolved.path.length - 2] : undefined;
   return renderUsage(cmd, parent);
 }
@@ -110,8 +115,12 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     const resolved = await resolveCommand(argv);
-    const cmd = resolved.path[resolved.path.length - 1] as CommandDef<any>;
-    const color = outputFrom({ color: !argv.includes("--no-color") }, process.env, !!process.stdout.isTTY).color;
+    const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
+    const color = outputFrom(
+      { color: !argv.includes("--no-color") },
+      process.env,
+      !!process.stdout.isTTY,
+    ).color;
     if (resolved.help || (!cmd.run && argv.length === 0)) {
       const usage = await usageOf(resolved);
       console.log(color ? usage : stripAnsi(usage));

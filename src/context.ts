@@ -5,6 +5,7 @@ import { CliError, usageError } from "./errors.ts";
 import { buildVersion, platformNames } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
+
 import type { Env } from "./core/env.ts";
 
 export interface Output {
@@ -34,12 +35,21 @@ export function outputFrom(args: GlobalArgs, env: Env = process.env, isTTY = !!p
     throw usageError(`unknown output format "${format}"`, "use -o json or -o table");
   }
   const noColorEnv = (env.NO_COLOR ?? "") !== "";
-  return { json: format === "json", color: isTTY && !noColorEnv && args.color !== false, verbose: !!args.verbose };
+  return {
+    json: format === "json",
+    color: isTTY && !noColorEnv && args.color !== false,
+    verbose: !!args.verbose,
+  };
 }
 
-function pathFrom(flag: string | undefined, flagName: string, envValue: string | undefined): string | undefined {
+function pathFrom(
+  flag: string | undefined,
+  flagName: string,
+  envValue: string | undefined,
+): string | undefined {
   if (flag !== undefined) {
-    if (flag.trim() === "") throw usageError(`--${flagName} needs a path`, `give --${flagName} a path, or leave it out`);
+    if (flag.trim() === "")
+      throw usageError(`--${flagName} needs a path`, `give --${flagName} a path, or leave it out`);
     return flag;
   }
   return envValue && envValue.trim() !== "" ? envValue : undefined;

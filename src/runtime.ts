@@ -19,6 +19,9 @@ const goOs: Record<string, string> = { win32: "windows", sunos: "solaris" };
 const goArch: Record<string, string> = { x64: "amd64", ia32: "386" };
 
 /** Go-style GOOS/GOARCH names, as the Go edition reports them. */
-export function platformNames(platform = process.platform, arch = process.arch): { os: string; arch: string } {
+export function platformNames(
+  platform = process.platform,
+  arch = process.arch,
+): { os: string; arch: string } {
   return { os: goOs[platform] ?? platform, arch: goArch[arch] ?? arch };
 }

@@ -2,10 +2,19 @@
 import type { ArgsDef } from "citty";
 
 export const globalArgs = {
-  config: { type: "string", valueHint: "file", description: "Config file (default <data dir>/mcp_config.json)" },
+  config: {
+    type: "string",
+    valueHint: "file",
+    description: "Config file (default <data dir>/mcp_config.json)",
+  },
   "data-dir": { type: "string", valueHint: "dir", description: "Data folder (default ~/.mcpproxy)" },
   json: { type: "boolean", description: "Print JSON (same as -o json)" },
-  output: { type: "string", alias: "o", valueHint: "json|table", description: "Output format: json or table" },
+  output: {
+    type: "string",
+    alias: "o",
+    valueHint: "json|table",
+    description: "Output format: json or table",
+  },
   color: { type: "boolean", default: true, negativeDescription: "Never print colour" },
   verbose: { type: "boolean", description: "Show more detail, and stack traces of internal errors" },
 } as const satisfies ArgsDef;

@@ -1,8 +1,10 @@
 // The lazy map of top-level commands; each module loads only when its command runs.
-import type { CommandDef } from "citty";
+import type { ArgsDef, CommandDef } from "citty";
 
-type Lazy = () => Promise<CommandDef<any>>;
-const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as CommandDef<any>);
+export type AnyCommand = CommandDef<ArgsDef>;
+
+type Lazy = () => Promise<AnyCommand>;
+const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as AnyCommand);
 
 export const commands: Record<string, Lazy> = {
   telemetry: () => load(import("./telemetry/index.ts")),

@@ -75,7 +75,10 @@ export function validateConfig(doc: unknown): { ok: true; config: Config } | { o
   const result = v.safeParse(ConfigSchema, doc);
   if (result.success) return { ok: true, config: result.output };
   const issue = result.issues[0];
-  const expected = (issue.expected ?? "").replace(/^\(|\)$/g, "").split(" | ").find((e) => e in kinds);
+  const expected = (issue.expected ?? "")
+    .replace(/^\(|\)$/g, "")
+    .split(" | ")
+    .find((e) => e in kinds);
   return {
     ok: false,
     problem: `${keyPath(issue)} must be ${kinds[expected ?? ""] ?? issue.expected}, got ${describeFound(issue.input)}`,

@@ -8,8 +8,7 @@ export interface Identity {
 export type IdentityChange = "none" | "created" | "dated" | "redated" | "rotated";
 
 const DAY_MS = 86_400_000;
-const rfc3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -18,13 +17,21 @@ const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0
 export function parseRfc3339(text: string): Date | null {
   const m = rfc3339.exec(text);
   if (!m) return null;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const [sign, offH, offM] = [m[8], Number(m[9] ?? 0), Number(m[10] ?? 0)];
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 60 || offH > 23 || offM > 59) return null;
   const fraction = m[7] ? Number(m[7].slice(0, 4)) * 1000 : 0;
   const offset = sign ? (sign === "-" ? -1 : 1) * (offH * 60 + offM) * 60_000 : 0;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + Math.round(fraction) - offset;
+  const ms =
+    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59)) + Math.round(fraction) - offset;
   return new Date(ms);
 }
 

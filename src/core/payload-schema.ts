@@ -42,7 +42,8 @@ export const PROTOCOLS = ["stdio", "http", "sse", "streamable_http", "auto"] as 
 export const ENV_KINDS = ["interactive", "ci", "cloud_ide", "container", "headless", "unknown"] as const;
 export const LAUNCH_SOURCES = ["installer", "tray", "cli", "unknown"] as const;
 export const DOCTOR_CHECK_NAME = /^[a-z_][a-z0-9_]*$/;
-export const REST_ROUTE_KEY = /^(?:(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/[A-Za-z0-9_{}/.-]*|UNMATCHED)$/;
+export const REST_ROUTE_KEY =
+  /^(?:(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/[A-Za-z0-9_{}/.-]*|UNMATCHED)$/;
 
 export type Surface = (typeof SURFACES)[number];
 export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];
@@ -51,11 +52,14 @@ export type StartupOutcome = (typeof STARTUP_OUTCOMES)[number];
 export type DockerCliSource = (typeof DOCKER_CLI_SOURCES)[number];
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
-/** An object whose keys may only come from `keys`, each a count. */
-const countsOf = <const K extends readonly string[]>(keys: K, required: boolean) =>
+/** An object whose keys may only come from `keys`, each a count; all of them present. */
+const allCounts = <const K extends readonly string[]>(keys: K) =>
+  v.strictObject(Object.fromEntries(keys.map((k) => [k, count])) as { [P in K[number]]: typeof count });
+/** An object whose keys may only come from `keys`, each a count, any of them absent. */
+const someCounts = <const K extends readonly string[]>(keys: K) =>
   v.strictObject(
-    Object.fromEntries(keys.map((k) => [k, required ? count : v.optional(count)])) as {
-      [P in K[number]]: typeof count | v.OptionalSchema<typeof count, undefined>;
+    Object.fromEntries(keys.map((k) => [k, v.optional(count)])) as {
+      [P in K[number]]: v.OptionalSchema<typeof count, undefined>;
     },
   );
 
@@ -81,10 +85,10 @@ export const PayloadSchema = v.strictObject({
   current_version: v.string(),
   previous_version: v.string(),
   last_startup_outcome: v.optional(v.picklist(STARTUP_OUTCOMES)),
-  surface_requests: countsOf(SURFACES, true),
-  builtin_tool_calls: countsOf(BUILTIN_TOOLS, false),
+  surface_requests: allCounts(SURFACES),
+  builtin_tool_calls: someCounts(BUILTIN_TOOLS),
   upstream_tool_call_count_bucket: v.picklist(CALL_BUCKETS),
-  rest_endpoint_calls: v.record(v.pipe(v.string(), v.regex(REST_ROUTE_KEY)), countsOf(STATUS_CLASSES, false)),
+  rest_endpoint_calls: v.record(v.pipe(v.string(), v.regex(REST_ROUTE_KEY)), someCounts(STATUS_CLASSES)),
   feature_flags: v.strictObject({
     enable_socket: v.boolean(),
     enable_web_ui: v.boolean(),
@@ -98,9 +102,12 @@ export const PayloadSchema = v.strictObject({
     docker_isolation_enabled: v.boolean(),
     docker_cli_source: v.picklist(DOCKER_CLI_SOURCES),
   }),
-  error_category_counts: countsOf(ERROR_CATEGORIES, false),
-  doctor_checks: v.record(v.pipe(v.string(), v.regex(DOCTOR_CHECK_NAME)), v.strictObject({ pass: count, fail: count })),
-  server_protocol_counts: countsOf(PROTOCOLS, true),
+  error_category_counts: someCounts(ERROR_CATEGORIES),
+  doctor_checks: v.record(
+    v.pipe(v.string(), v.regex(DOCTOR_CHECK_NAME)),
+    v.strictObject({ pass: count, fail: count }),
+  ),
+  server_protocol_counts: allCounts(PROTOCOLS),
   server_docker_isolated_count: count,
   env_kind: v.picklist(ENV_KINDS),
   env_markers: v.strictObject({
@@ -112,7 +119,7 @@ export const PayloadSchema = v.strictObject({
   }),
   launch_source: v.picklist(LAUNCH_SOURCES),
   autostart_enabled: v.null(),
-  diagnostics: v.optional(v.strictObject({ error_code_counts_24h: countsOf(DIAGNOSTIC_CODES, false) })),
+  diagnostics: v.optional(v.strictObject({ error_code_counts_24h: someCounts(DIAGNOSTIC_CODES) })),
 });
 
 export type Payload = v.InferOutput<typeof PayloadSchema>;

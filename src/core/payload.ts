@@ -43,7 +43,9 @@ export function buildPayload(input: PayloadInputs): Payload {
   const servers = serverFacts(config);
   const quarantine = config.quarantine_enabled ?? true;
   const outcome = oneOf(STARTUP_OUTCOMES, input.startupOutcome ?? telemetry.last_startup_outcome);
-  const codes = Object.fromEntries(Object.entries(usage.error_code_counts_24h).filter(([, n]) => (n ?? 0) > 0));
+  const codes = Object.fromEntries(
+    Object.entries(usage.error_code_counts_24h).filter(([, n]) => (n ?? 0) > 0),
+  );
   return {
     anonymous_id: input.identity?.id ?? "",
     version: input.version,

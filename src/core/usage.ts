@@ -1,6 +1,6 @@
 // The counted usage a payload carries: fixed keys and numbers only. The counter store fills it.
 import type { DiagnosticCode } from "./codes.ts";
-import { CALL_BUCKETS, type Payload } from "./payload-schema.ts";
+import type { CALL_BUCKETS, Payload } from "./payload-schema.ts";
 
 export interface Usage {
   surface_requests: Payload["surface_requests"];

@@ -19,10 +19,18 @@ async function readText(path: string): Promise<{ text: string; exists: boolean }
     const code = errnoOf(error);
     if (code === "ENOENT") return { text: "", exists: false };
     if (code === "EISDIR") {
-      throw new CliError(`${path} is a folder, not a config file`, ExitCode.config, "give --config a file path");
+      throw new CliError(
+        `${path} is a folder, not a config file`,
+        ExitCode.config,
+        "give --config a file path",
+      );
     }
     if (code === "EACCES" || code === "EPERM") {
-      throw new CliError(`cannot read ${path}: permission denied`, ExitCode.config, "check the file's owner and mode");
+      throw new CliError(
+        `cannot read ${path}: permission denied`,
+        ExitCode.config,
+        "check the file's owner and mode",
+      );
     }
     if (code === "ENOTDIR") {
       throw new CliError(`cannot read ${path}: a part of the path is a file`, ExitCode.config);
@@ -48,7 +56,11 @@ async function parseConfig(path: string, text: string, exists: boolean): Promise
   }
   const result = validateConfig(doc);
   if (!result.ok) {
-    throw new CliError(`${path}: ${result.problem}`, ExitCode.config, "fix the value by hand; the file was left as it is");
+    throw new CliError(
+      `${path}: ${result.problem}`,
+      ExitCode.config,
+      "fix the value by hand; the file was left as it is",
+    );
   }
   return result.config;
 }
@@ -65,7 +77,10 @@ function writeError(path: string, error: unknown): CliError {
 }
 
 async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const temp = join(dirname(path), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
+  const temp = join(
+    dirname(path),
+    `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`,
+  );
   try {
     const handle = await open(temp, "wx", mode);
     try {

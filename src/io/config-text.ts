@@ -1,25 +1,25 @@
 // The text of mcp_config.json: where a parse fails, and edits that keep every other key, value and order.
-import { type Node, type ParseError, ParseErrorCode, parse, parseTree } from "jsonc-parser";
+import { type Node, type ParseError, parse, parseTree, printParseErrorCode } from "jsonc-parser";
 
 const strict = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
-const reasons: Partial<Record<ParseErrorCode, string>> = {
-  [ParseErrorCode.InvalidSymbol]: "unexpected character",
-  [ParseErrorCode.InvalidNumberFormat]: "invalid number",
-  [ParseErrorCode.PropertyNameExpected]: "expected a quoted key",
-  [ParseErrorCode.ValueExpected]: "expected a value",
-  [ParseErrorCode.ColonExpected]: "expected ':'",
-  [ParseErrorCode.CommaExpected]: "expected ','",
-  [ParseErrorCode.CloseBraceExpected]: "expected '}'",
-  [ParseErrorCode.CloseBracketExpected]: "expected ']'",
-  [ParseErrorCode.EndOfFileExpected]: "unexpected text after the end",
-  [ParseErrorCode.InvalidCommentToken]: "comments are not allowed in JSON",
-  [ParseErrorCode.UnexpectedEndOfComment]: "comments are not allowed in JSON",
-  [ParseErrorCode.UnexpectedEndOfString]: "unterminated string",
-  [ParseErrorCode.UnexpectedEndOfNumber]: "unterminated number",
-  [ParseErrorCode.InvalidUnicode]: "invalid \\u escape",
-  [ParseErrorCode.InvalidEscapeCharacter]: "invalid escape",
-  [ParseErrorCode.InvalidCharacter]: "invalid character in a string",
+const reasons: Record<string, string> = {
+  InvalidSymbol: "unexpected character",
+  InvalidNumberFormat: "invalid number",
+  PropertyNameExpected: "expected a quoted key",
+  ValueExpected: "expected a value",
+  ColonExpected: "expected ':'",
+  CommaExpected: "expected ','",
+  CloseBraceExpected: "expected '}'",
+  CloseBracketExpected: "expected ']'",
+  EndOfFileExpected: "unexpected text after the end",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfComment: "comments are not allowed in JSON",
+  UnexpectedEndOfString: "unterminated string",
+  UnexpectedEndOfNumber: "unterminated number",
+  InvalidUnicode: "invalid \\u escape",
+  InvalidEscapeCharacter: "invalid escape",
+  InvalidCharacter: "invalid character in a string",
 };
 
 export interface TextPosition {
@@ -36,7 +36,8 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
 
 /** Where and why text that JSON.parse refused is not JSON (1-based line and column). */
 export function locateJsonError(text: string): TextPosition {
-  if (text.charCodeAt(0) === 0xfeff) return { line: 1, column: 1, reason: "the file starts with a byte order mark" };
+  if (text.charCodeAt(0) === 0xfeff)
+    return { line: 1, column: 1, reason: "the file starts with a byte order mark" };
   if (text.trim() === "") return { line: 1, column: 1, reason: "the file is empty" };
   const errors: ParseError[] = [];
   parse(text, errors, strict);
@@ -44,7 +45,9 @@ export function locateJsonError(text: string): TextPosition {
   if (!first) return { line: 1, column: 1, reason: "not valid JSON" };
   // A trailing comma shows up as a missing key or value right after it.
   const trailing = /,\s*$/.test(text.slice(0, first.offset)) && /^[}\]]/.test(text.slice(first.offset));
-  const reason = trailing ? "trailing comma" : (reasons[first.error] ?? "not valid JSON");
+  const reason = trailing
+    ? "trailing comma"
+    : (reasons[printParseErrorCode(first.error)] ?? "not valid JSON");
   const at = trailing ? text.slice(0, first.offset).lastIndexOf(",") : first.offset;
   return { ...positionOf(text, at), reason };
 }
@@ -64,7 +67,8 @@ function fromNode(node: Node, text: string): Doc {
       }),
     };
   }
-  if (node.type === "array") return { kind: "array", items: (node.children ?? []).map((n) => fromNode(n, text)) };
+  if (node.type === "array")
+    return { kind: "array", items: (node.children ?? []).map((n) => fromNode(n, text)) };
   return { kind: "raw", text: raw(node, text) };
 }
 
@@ -75,7 +79,11 @@ function fromValue(value: unknown): Doc {
   if (value !== null && typeof value === "object") {
     return {
       kind: "object",
-      entries: Object.entries(value).map(([key, v]) => ({ key, rawKey: JSON.stringify(key), value: fromValue(v) })),
+      entries: Object.entries(value).map(([key, v]) => ({
+        key,
+        rawKey: JSON.stringify(key),
+        value: fromValue(v),
+      })),
     };
   }
   return { kind: "raw", text: JSON.stringify(value) };

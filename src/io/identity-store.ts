@@ -20,7 +20,11 @@ const current = (config: Config) => ({
  * The identity a payload built now carries, or null while telemetry is off. Two processes
  * rotating at once end with one id: the second re-reads inside the lock and finds it.
  */
-export async function ensureIdentity(clock: IdentityClock, configPath: string, config: Config): Promise<Identity | null> {
+export async function ensureIdentity(
+  clock: IdentityClock,
+  configPath: string,
+  config: Config,
+): Promise<Identity | null> {
   if (!decideOptOut(clock.env, config.telemetry?.enabled).enabled) return null;
   const now = clock.now();
   const outside = rotateIdentity(current(config), now, clock.newId);

@@ -1,6 +1,7 @@
 // Writes results to stdout and notices to stderr; console.* is the cheapest writer at start-up.
 import type { Output } from "../context.ts";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
 const ansi = /\u001b\[[0-9;]*m/g;
 
 export function stripAnsi(text: string): string {

@@ -42,7 +42,8 @@ async function writeConfig(path: string, text: string) {
 beforeAll(ensureBinary, 120_000);
 
 describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
-  const cli = (args: string[], env: Record<string, string>, stdin?: string) => run(runner, args, { env, stdin });
+  const cli = (args: string[], env: Record<string, string>, stdin?: string) =>
+    run(runner, args, { env, stdin });
 
   test("status on a fresh install: on, no id yet, nothing written", async () => {
     const h = await home();
@@ -72,17 +73,24 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     const h = await home();
     const r = await cli(["telemetry", "status", "-o", "json"], cleanEnv(h.dir, env));
     expect([r.code, r.stderr]).toEqual([0, ""]);
-    expect(JSON.parse(r.stdout)).toMatchObject({ enabled: false, env_override: true, env_override_name: name, disabled_by: "env" });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      enabled: false,
+      env_override: true,
+      env_override_name: name,
+      disabled_by: "env",
+    });
   });
 
-  test.each([[{ CI: "false" }], [{ DO_NOT_TRACK: "0" }], [{ DO_NOT_TRACK: "" }], [{ MCPPROXY_TELEMETRY: "true" }]])(
-    "status stays on with %j",
-    async (env) => {
-      const h = await home();
-      const r = await cli(["telemetry", "status", "--json"], cleanEnv(h.dir, env));
-      expect(JSON.parse(r.stdout)).toMatchObject({ enabled: true, env_override: false, env_override_name: "" });
-    },
-  );
+  test.each([
+    [{ CI: "false" }],
+    [{ DO_NOT_TRACK: "0" }],
+    [{ DO_NOT_TRACK: "" }],
+    [{ MCPPROXY_TELEMETRY: "true" }],
+  ])("status stays on with %j", async (env) => {
+    const h = await home();
+    const r = await cli(["telemetry", "status", "--json"], cleanEnv(h.dir, env));
+    expect(JSON.parse(r.stdout)).toMatchObject({ enabled: true, env_override: false, env_override_name: "" });
+  });
 
   test("status table is for people: no JSON, says on", async () => {
     const h = await home();
@@ -101,7 +109,9 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect(payloadProblem(payload)).toBe("");
     expect(payload.anonymous_id).toMatch(UUID);
     expect(payload.schema_version).toBe(5);
-    expect(payload.version).toBe(runner === SOURCE ? "dev" : `v${(await import("../../package.json")).version}`);
+    expect(payload.version).toBe(
+      runner === SOURCE ? "dev" : `v${(await import("../../package.json")).version}`,
+    );
     const saved = JSON.parse(await readFile(h.config, "utf8"));
     expect(saved.telemetry).toEqual({
       anonymous_id: payload.anonymous_id,
@@ -132,27 +142,29 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect(await readFile(h.config, "utf8")).toBe(text);
   });
 
-  test.each(["e2e-config.json", "linux-packaging-example.json", "playwright-test-config.json", "quarantine-test-config.json"])(
-    "disable keeps every other key of %s, in order",
-    async (fixture) => {
-      const h = await home();
-      const before = await readFile(join(FIXTURES, fixture), "utf8");
-      await writeConfig(h.config, before);
-      await chmod(h.config, 0o640);
-      const r = await cli(["telemetry", "disable"], cleanEnv(h.dir));
-      expect([r.code, r.stderr]).toEqual([0, ""]);
-      const after = JSON.parse(await readFile(h.config, "utf8"));
-      expect(after.telemetry.enabled).toBe(false);
-      delete after.telemetry.enabled;
-      const old = JSON.parse(before);
-      if (!old.telemetry && Object.keys(after.telemetry).length === 0) delete after.telemetry;
-      expect(JSON.stringify(after)).toBe(JSON.stringify(old));
-      expect((await readFile(h.config, "utf8")).endsWith("}\n")).toBe(true);
-      expect((await stat(h.config)).mode & 0o777).toBe(0o640);
-      const status = JSON.parse((await cli(["telemetry", "status", "--json"], cleanEnv(h.dir))).stdout);
-      expect(status).toMatchObject({ enabled: false, disabled_by: "config", env_override: false });
-    },
-  );
+  test.each([
+    "e2e-config.json",
+    "linux-packaging-example.json",
+    "playwright-test-config.json",
+    "quarantine-test-config.json",
+  ])("disable keeps every other key of %s, in order", async (fixture) => {
+    const h = await home();
+    const before = await readFile(join(FIXTURES, fixture), "utf8");
+    await writeConfig(h.config, before);
+    await chmod(h.config, 0o640);
+    const r = await cli(["telemetry", "disable"], cleanEnv(h.dir));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const after = JSON.parse(await readFile(h.config, "utf8"));
+    expect(after.telemetry.enabled).toBe(false);
+    delete after.telemetry.enabled;
+    const old = JSON.parse(before);
+    if (!old.telemetry && Object.keys(after.telemetry).length === 0) delete after.telemetry;
+    expect(JSON.stringify(after)).toBe(JSON.stringify(old));
+    expect((await readFile(h.config, "utf8")).endsWith("}\n")).toBe(true);
+    expect((await stat(h.config)).mode & 0o777).toBe(0o640);
+    const status = JSON.parse((await cli(["telemetry", "status", "--json"], cleanEnv(h.dir))).stdout);
+    expect(status).toMatchObject({ enabled: false, disabled_by: "config", env_override: false });
+  });
 
   test("enable while DO_NOT_TRACK is set: saved, exit 0, warning on stderr only", async () => {
     const h = await home();
@@ -179,25 +191,37 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     ["BOM", `\uFEFF{"a": 1}`, /:1:1: invalid JSON: the file starts with a byte order mark/],
     ["empty file", "", /:1:1: invalid JSON: the file is empty/],
     ["not an object", `[1, 2]`, /must hold a JSON object, got a list/],
-    ["enabled is a string", `{"telemetry": {"enabled": "yes"}}`, /telemetry\.enabled must be a boolean, got "yes"/],
+    [
+      "enabled is a string",
+      `{"telemetry": {"enabled": "yes"}}`,
+      /telemetry\.enabled must be a boolean, got "yes"/,
+    ],
     ["mcpServers is an object", `{"mcpServers": {}}`, /mcpServers must be a list, got an object/],
   ];
-  test.each(broken)("a config with %s: exit 4, one clear line, file untouched", async (_name, text, message) => {
-    const h = await home();
-    await writeConfig(h.config, text);
-    for (const args of [["telemetry", "status"], ["telemetry", "show-payload"], ["telemetry", "disable"], ["telemetry", "enable"]]) {
-      const r = await cli(args, cleanEnv(h.dir));
-      expect(r.code).toBe(4);
-      expect(r.stdout).toBe("");
-      const lines = r.stderr.trim().split("\n");
-      expect(lines[0]).toContain(h.config);
-      expect(lines[0]).toMatch(message);
-      expect(lines.length).toBeLessThanOrEqual(2);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(await readFile(h.config, "utf8")).toBe(text);
-      expect((await readdir(h.data)).sort()).toEqual(["mcp_config.json"]);
-    }
-  });
+  test.each(broken)(
+    "a config with %s: exit 4, one clear line, file untouched",
+    async (_name, text, message) => {
+      const h = await home();
+      await writeConfig(h.config, text);
+      for (const args of [
+        ["telemetry", "status"],
+        ["telemetry", "show-payload"],
+        ["telemetry", "disable"],
+        ["telemetry", "enable"],
+      ]) {
+        const r = await cli(args, cleanEnv(h.dir));
+        expect(r.code).toBe(4);
+        expect(r.stdout).toBe("");
+        const lines = r.stderr.trim().split("\n");
+        expect(lines[0]).toContain(h.config);
+        expect(lines[0]).toMatch(message);
+        expect(lines.length).toBeLessThanOrEqual(2);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(await readFile(h.config, "utf8")).toBe(text);
+        expect((await readdir(h.data)).sort()).toEqual(["mcp_config.json"]);
+      }
+    },
+  );
 
   test("--config pointing at a folder: exit 4", async () => {
     const h = await home();
@@ -214,7 +238,10 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     await cli(["--config", b, "telemetry", "disable"], cleanEnv(h.dir, { MCPPROXY_CONFIG: a }));
     expect(JSON.parse(await readFile(a, "utf8"))).toEqual({ telemetry: { enabled: false } });
     expect(JSON.parse(await readFile(b, "utf8"))).toEqual({ telemetry: { enabled: false } });
-    const r = await cli(["telemetry", "status", "--json", "--data-dir", join(h.dir, "d")], cleanEnv(h.dir, { MCPPROXY_DATA_DIR: "/nonexistent" }));
+    const r = await cli(
+      ["telemetry", "status", "--json", "--data-dir", join(h.dir, "d")],
+      cleanEnv(h.dir, { MCPPROXY_DATA_DIR: "/nonexistent" }),
+    );
     expect(JSON.parse(r.stdout).config_path).toBe(join(h.dir, "d", "mcp_config.json"));
   });
 
@@ -263,7 +290,9 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
 
   test("twenty processes at once on a fresh config print one id and leave a valid file", async () => {
     const h = await home();
-    const results = await Promise.all(Array.from({ length: 20 }, () => cli(["telemetry", "show-payload"], cleanEnv(h.dir))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => cli(["telemetry", "show-payload"], cleanEnv(h.dir))),
+    );
     expect(results.map((r) => r.code)).toEqual(Array(20).fill(0));
     const ids = new Set(results.map((r) => JSON.parse(r.stdout).anonymous_id));
     expect(ids.size).toBe(1);
@@ -281,13 +310,17 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     const json = JSON.parse(schema.stdout);
     expect(json.type).toBe("object");
     expect(json.additionalProperties).toBe(false);
-    for (const key of Object.keys(JSON.parse(payload.stdout))) expect(Object.keys(json.properties)).toContain(key);
+    for (const key of Object.keys(JSON.parse(payload.stdout)))
+      expect(Object.keys(json.properties)).toContain(key);
   });
 
   test("version and --help", async () => {
     const h = await home();
     const version = await cli(["version", "--json"], cleanEnv(h.dir));
-    expect(JSON.parse(version.stdout)).toMatchObject({ os: "linux", runtime: expect.stringMatching(/^bun /) });
+    expect(JSON.parse(version.stdout)).toMatchObject({
+      os: "linux",
+      runtime: expect.stringMatching(/^bun /),
+    });
     const help = await cli(["telemetry", "--help"], cleanEnv(h.dir));
     expect([help.code, help.stderr]).toEqual([0, ""]);
     expect(help.stdout).toContain("show-payload");

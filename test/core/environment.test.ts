@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { detectEnvMarkers, envKind, launchSource } from "../../src/core/environment.ts";
 
-const none = { has_ci_env: false, has_cloud_ide_env: false, is_container: false, has_tty: false, has_display: false };
+const none = {
+  has_ci_env: false,
+  has_cloud_ide_env: false,
+  is_container: false,
+  has_tty: false,
+  has_display: false,
+};
 
 describe("detectEnvMarkers", () => {
   test.each([
@@ -9,7 +15,14 @@ describe("detectEnvMarkers", () => {
     ["CI=true", { CI: "true" }, "linux", false, false, { ...none, has_ci_env: true }],
     ["CI=false alone", { CI: "false" }, "linux", false, false, none],
     ["GitHub Actions", { GITHUB_ACTIONS: "true" }, "linux", false, false, { ...none, has_ci_env: true }],
-    ["Codespaces", { CODESPACES: "true" }, "linux", true, false, { ...none, has_cloud_ide_env: true, has_tty: true }],
+    [
+      "Codespaces",
+      { CODESPACES: "true" },
+      "linux",
+      true,
+      false,
+      { ...none, has_cloud_ide_env: true, has_tty: true },
+    ],
     ["docker file", {}, "linux", false, true, { ...none, is_container: true }],
     ["podman env", { container: "podman" }, "linux", false, false, { ...none, is_container: true }],
     ["X11", { DISPLAY: ":0" }, "linux", true, false, { ...none, has_display: true, has_tty: true }],

@@ -45,17 +45,57 @@ describe("rotateIdentity", () => {
   const stamp = formatRfc3339(NOW);
   test.each([
     ["no id at all", {}, { identity: { id: NEW, createdAt: stamp }, change: "created" }],
-    ["empty id, old date", { id: "", createdAt: at(-10 * DAY) }, { identity: { id: NEW, createdAt: stamp }, change: "created" }],
-    ["id that is not a UUID", { id: "alice", createdAt: at(-DAY) }, { identity: { id: NEW, createdAt: stamp }, change: "created" }],
+    [
+      "empty id, old date",
+      { id: "", createdAt: at(-10 * DAY) },
+      { identity: { id: NEW, createdAt: stamp }, change: "created" },
+    ],
+    [
+      "id that is not a UUID",
+      { id: "alice", createdAt: at(-DAY) },
+      { identity: { id: NEW, createdAt: stamp }, change: "created" },
+    ],
     ["legacy id without date", { id: ID }, { identity: { id: ID, createdAt: stamp }, change: "dated" }],
-    ["legacy id, empty date", { id: ID, createdAt: "" }, { identity: { id: ID, createdAt: stamp }, change: "dated" }],
-    ["date that does not parse", { id: ID, createdAt: "2026-11-19" }, { identity: { id: ID, createdAt: stamp }, change: "redated" }],
-    ["fresh id", { id: ID, createdAt: at(-DAY) }, { identity: { id: ID, createdAt: at(-DAY) }, change: "none" }],
-    ["exactly 365 days", { id: ID, createdAt: at(-365 * DAY) }, { identity: { id: ID, createdAt: at(-365 * DAY) }, change: "none" }],
-    ["365 days and a second", { id: ID, createdAt: at(-365 * DAY - 1000) }, { identity: { id: NEW, createdAt: stamp }, change: "rotated" }],
-    ["clock went back a day", { id: ID, createdAt: at(DAY) }, { identity: { id: ID, createdAt: at(DAY) }, change: "none" }],
-    ["exactly 366 days ahead", { id: ID, createdAt: at(366 * DAY) }, { identity: { id: ID, createdAt: at(366 * DAY) }, change: "none" }],
-    ["more than 366 days ahead", { id: ID, createdAt: at(366 * DAY + 1000) }, { identity: { id: ID, createdAt: stamp }, change: "redated" }],
+    [
+      "legacy id, empty date",
+      { id: ID, createdAt: "" },
+      { identity: { id: ID, createdAt: stamp }, change: "dated" },
+    ],
+    [
+      "date that does not parse",
+      { id: ID, createdAt: "2026-11-19" },
+      { identity: { id: ID, createdAt: stamp }, change: "redated" },
+    ],
+    [
+      "fresh id",
+      { id: ID, createdAt: at(-DAY) },
+      { identity: { id: ID, createdAt: at(-DAY) }, change: "none" },
+    ],
+    [
+      "exactly 365 days",
+      { id: ID, createdAt: at(-365 * DAY) },
+      { identity: { id: ID, createdAt: at(-365 * DAY) }, change: "none" },
+    ],
+    [
+      "365 days and a second",
+      { id: ID, createdAt: at(-365 * DAY - 1000) },
+      { identity: { id: NEW, createdAt: stamp }, change: "rotated" },
+    ],
+    [
+      "clock went back a day",
+      { id: ID, createdAt: at(DAY) },
+      { identity: { id: ID, createdAt: at(DAY) }, change: "none" },
+    ],
+    [
+      "exactly 366 days ahead",
+      { id: ID, createdAt: at(366 * DAY) },
+      { identity: { id: ID, createdAt: at(366 * DAY) }, change: "none" },
+    ],
+    [
+      "more than 366 days ahead",
+      { id: ID, createdAt: at(366 * DAY + 1000) },
+      { identity: { id: ID, createdAt: stamp }, change: "redated" },
+    ],
   ] as const)("%s", (_name, current, expected) => {
     expect(rotateIdentity(current, NOW, newId)).toEqual(expected);
   });

@@ -9,8 +9,16 @@ describe("decideOptOut", () => {
     [{}, true, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{}, false, { enabled: false, envOverrideName: "", disabledBy: "config" }],
     [{ DO_NOT_TRACK: "1" }, true, { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" }],
-    [{ DO_NOT_TRACK: "true" }, undefined, { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" }],
-    [{ DO_NOT_TRACK: " yes " }, undefined, { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" }],
+    [
+      { DO_NOT_TRACK: "true" },
+      undefined,
+      { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" },
+    ],
+    [
+      { DO_NOT_TRACK: " yes " },
+      undefined,
+      { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" },
+    ],
     [{ DO_NOT_TRACK: "0" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{ DO_NOT_TRACK: " 0 " }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{ DO_NOT_TRACK: "" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
@@ -21,16 +29,44 @@ describe("decideOptOut", () => {
     [{ CI: "false" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{ CI: "yes" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{ CI: "" }, false, { enabled: false, envOverrideName: "", disabledBy: "config" }],
-    [{ MCPPROXY_TELEMETRY: "false" }, true, { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" }],
-    [{ MCPPROXY_TELEMETRY: " FALSE " }, true, { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" }],
-    [{ MCPPROXY_TELEMETRY: "0" }, true, { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" }],
-    [{ MCPPROXY_TELEMETRY: "Off" }, true, { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" }],
-    [{ MCPPROXY_TELEMETRY: "no" }, true, { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" }],
+    [
+      { MCPPROXY_TELEMETRY: "false" },
+      true,
+      { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" },
+    ],
+    [
+      { MCPPROXY_TELEMETRY: " FALSE " },
+      true,
+      { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" },
+    ],
+    [
+      { MCPPROXY_TELEMETRY: "0" },
+      true,
+      { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" },
+    ],
+    [
+      { MCPPROXY_TELEMETRY: "Off" },
+      true,
+      { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" },
+    ],
+    [
+      { MCPPROXY_TELEMETRY: "no" },
+      true,
+      { enabled: false, envOverrideName: "MCPPROXY_TELEMETRY=false", disabledBy: "env" },
+    ],
     [{ MCPPROXY_TELEMETRY: "true" }, false, { enabled: false, envOverrideName: "", disabledBy: "config" }],
     [{ MCPPROXY_TELEMETRY: "true" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
     [{ MCPPROXY_TELEMETRY: "" }, undefined, { enabled: true, envOverrideName: "", disabledBy: "" }],
-    [{ DO_NOT_TRACK: "1", CI: "true", MCPPROXY_TELEMETRY: "false" }, false, { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" }],
-    [{ CI: "1", MCPPROXY_TELEMETRY: "false" }, false, { enabled: false, envOverrideName: "CI", disabledBy: "env" }],
+    [
+      { DO_NOT_TRACK: "1", CI: "true", MCPPROXY_TELEMETRY: "false" },
+      false,
+      { enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" },
+    ],
+    [
+      { CI: "1", MCPPROXY_TELEMETRY: "false" },
+      false,
+      { enabled: false, envOverrideName: "CI", disabledBy: "env" },
+    ],
   ] as const)("%j with config %p", (env, config, expected) => {
     expect(decideOptOut(env, config)).toEqual(expected);
   });
@@ -49,7 +85,11 @@ describe("decideOptOut properties", () => {
       fc.property(envArb, configArb, (env, config) => {
         const dnt = (env.DO_NOT_TRACK ?? "").trim();
         if (dnt === "" || dnt === "0") return;
-        expect(decideOptOut(env, config)).toEqual({ enabled: false, envOverrideName: "DO_NOT_TRACK", disabledBy: "env" });
+        expect(decideOptOut(env, config)).toEqual({
+          enabled: false,
+          envOverrideName: "DO_NOT_TRACK",
+          disabledBy: "env",
+        });
       }),
     );
   });

@@ -8,7 +8,13 @@ import { emptyUsage } from "../../src/core/usage.ts";
 import { FIXTURES } from "../support/cli.ts";
 
 const ID = "0b0e2c1a-4a53-4b8e-9d57-1f5d6a8c3e21";
-const markers = { has_ci_env: false, has_cloud_ide_env: false, is_container: false, has_tty: true, has_display: false };
+const markers = {
+  has_ci_env: false,
+  has_cloud_ide_env: false,
+  is_container: false,
+  has_tty: true,
+  has_display: false,
+};
 
 function inputs(doc: unknown, extra: Partial<PayloadInputs> = {}): PayloadInputs {
   const result = validateConfig(doc);
@@ -78,7 +84,14 @@ describe("buildPayload", () => {
       launch_source: "cli",
       autostart_enabled: null,
     });
-    expect(Object.keys(payload).slice(0, 6)).toEqual(["anonymous_id", "version", "edition", "os", "arch", "runtime_version"]);
+    expect(Object.keys(payload).slice(0, 6)).toEqual([
+      "anonymous_id",
+      "version",
+      "edition",
+      "os",
+      "arch",
+      "runtime_version",
+    ]);
     expect(payloadProblem(payload)).toBe("");
   });
 
@@ -128,15 +141,27 @@ describe("buildPayload", () => {
   });
 
   test.each([
-    ["an unknown routing mode is reported as the default", { routing_mode: "/home/alice" }, "routing_mode", "retrieve_tools"],
-    ["an unknown startup outcome is left out", { telemetry: { last_startup_outcome: "alice" } }, "last_startup_outcome", undefined],
+    [
+      "an unknown routing mode is reported as the default",
+      { routing_mode: "/home/alice" },
+      "routing_mode",
+      "retrieve_tools",
+    ],
+    [
+      "an unknown startup outcome is left out",
+      { telemetry: { last_startup_outcome: "alice" } },
+      "last_startup_outcome",
+      undefined,
+    ],
   ])("%s", (_name, doc, key, expected) => {
     expect((buildPayload(inputs(doc)) as Record<string, unknown>)[key]).toBe(expected);
   });
 
   test("the kept startup outcome wins over the config's", () => {
     const doc = { telemetry: { last_startup_outcome: "success" } };
-    expect(buildPayload(inputs(doc, { startupOutcome: "config_error" })).last_startup_outcome).toBe("config_error");
+    expect(buildPayload(inputs(doc, { startupOutcome: "config_error" })).last_startup_outcome).toBe(
+      "config_error",
+    );
   });
 
   test("no identity gives empty id and date", () => {
@@ -145,18 +170,21 @@ describe("buildPayload", () => {
     expect(payloadProblem(payload)).toBe("");
   });
 
-  test.each(readdirSync(FIXTURES).filter((f) => f.endsWith(".json")))("fixture %s builds a valid payload without its secrets", (file) => {
-    const text = readFileSync(join(FIXTURES, file), "utf8");
-    const doc = JSON.parse(text);
-    const json = JSON.stringify(buildPayload(inputs(doc)));
-    expect(payloadProblem(JSON.parse(json))).toBe("");
-    for (const server of doc.mcpServers ?? []) {
-      for (const value of [server.name, server.url, server.command, ...(server.args ?? [])]) {
-        if (typeof value === "string" && value.length > 3) expect(json).not.toContain(value);
+  test.each(readdirSync(FIXTURES).filter((f) => f.endsWith(".json")))(
+    "fixture %s builds a valid payload without its secrets",
+    (file) => {
+      const text = readFileSync(join(FIXTURES, file), "utf8");
+      const doc = JSON.parse(text);
+      const json = JSON.stringify(buildPayload(inputs(doc)));
+      expect(payloadProblem(JSON.parse(json))).toBe("");
+      for (const server of doc.mcpServers ?? []) {
+        for (const value of [server.name, server.url, server.command, ...(server.args ?? [])]) {
+          if (typeof value === "string" && value.length > 3) expect(json).not.toContain(value);
+        }
       }
-    }
-    if (doc.api_key) expect(json).not.toContain(doc.api_key);
-  });
+      if (doc.api_key) expect(json).not.toContain(doc.api_key);
+    },
+  );
 });
 
 describe("privacy canaries", () => {
@@ -170,8 +198,20 @@ describe("privacy canaries", () => {
           routing_mode: secret,
           telemetry: { endpoint: `https://${secret}`, last_startup_outcome: secret, anonymous_id: secret },
           mcpServers: [
-            { name: secret, command: `/home/${secret}/bin/uvx`, url: `https://github.com/${secret}`, oauth: { client_id: secret }, protocol: secret, enabled: true },
-            { name: "x", url: `https://${secret}.example.com`, oauth: { tenant: secret }, env: { GITHUB_TOKEN: secret } },
+            {
+              name: secret,
+              command: `/home/${secret}/bin/uvx`,
+              url: `https://github.com/${secret}`,
+              oauth: { client_id: secret },
+              protocol: secret,
+              enabled: true,
+            },
+            {
+              name: "x",
+              url: `https://${secret}.example.com`,
+              oauth: { tenant: secret },
+              env: { GITHUB_TOKEN: secret },
+            },
           ],
         };
         const payload = buildPayload(inputs(doc, { identity: null }));
@@ -187,7 +227,9 @@ describe("privacy canaries", () => {
     const good = buildPayload(inputs({}));
     expect(payloadProblem({ ...good, hostname: "alice-laptop" })).not.toBe("");
     expect(payloadProblem({ ...good, builtin_tool_calls: { my_private_tool: 1 } })).not.toBe("");
-    expect(payloadProblem({ ...good, rest_endpoint_calls: { "GET /users/alice?x=1": { "2xx": 1 } } })).not.toBe("");
+    expect(
+      payloadProblem({ ...good, rest_endpoint_calls: { "GET /users/alice?x=1": { "2xx": 1 } } }),
+    ).not.toBe("");
     expect(payloadProblem({ ...good, doctor_checks: { "Bad Name": { pass: 1, fail: 0 } } })).not.toBe("");
     expect(payloadProblem({ ...good, env_markers: { ...good.env_markers, user: "alice" } })).not.toBe("");
     expect(payloadProblem({ ...good, anonymous_id: "alice" })).not.toBe("");
@@ -196,11 +238,22 @@ describe("privacy canaries", () => {
   test("a fully populated payload stays under 8 KB", () => {
     const usage = emptyUsage();
     usage.surface_requests = { mcp: 1e9, cli: 1e9, webui: 1e9, tray: 1e9, unknown: 1e9 };
-    for (const t of ["retrieve_tools", "call_tool_read", "call_tool_write", "call_tool_destructive", "upstream_servers", "quarantine_security", "code_execution"] as const)
+    for (const t of [
+      "retrieve_tools",
+      "call_tool_read",
+      "call_tool_write",
+      "call_tool_destructive",
+      "upstream_servers",
+      "quarantine_security",
+      "code_execution",
+    ] as const)
       usage.builtin_tool_calls[t] = 1e9;
-    for (let i = 0; i < 20; i++) usage.rest_endpoint_calls[`GET /api/v1/route${i}/{id}`] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
+    for (let i = 0; i < 20; i++)
+      usage.rest_endpoint_calls[`GET /api/v1/route${i}/{id}`] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
     for (let i = 0; i < 20; i++) usage.doctor_checks[`check_number_${i}`] = { pass: 1e9, fail: 1e9 };
-    const payload = buildPayload(inputs({ mcpServers: [{ oauth: {}, url: "https://github.com" }] }, { usage }));
+    const payload = buildPayload(
+      inputs({ mcpServers: [{ oauth: {}, url: "https://github.com" }] }, { usage }),
+    );
     expect(payloadProblem(payload)).toBe("");
     expect(new TextEncoder().encode(JSON.stringify(payload)).length).toBeLessThan(8192);
   });

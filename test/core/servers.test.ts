@@ -70,11 +70,11 @@ describe("wouldIsolate", () => {
     expect(wouldIsolate(cfg, cfg.mcpServers?.[0] as never)).toBe(expected);
   });
   test("isDockerCommand looks at the base name only", () => {
-    expect([isDockerCommand("docker"), isDockerCommand("/docker/bin/node"), isDockerCommand("DOCKER")]).toEqual([
-      true,
-      false,
-      true,
-    ]);
+    expect([
+      isDockerCommand("docker"),
+      isDockerCommand("/docker/bin/node"),
+      isDockerCommand("DOCKER"),
+    ]).toEqual([true, false, true]);
   });
 });
 

@@ -7,7 +7,11 @@ import { BUN, ROOT, tempDir } from "../support/cli.ts";
 describe("loadConfig", () => {
   test("a missing file is an empty config and creates nothing", async () => {
     const dir = await tempDir();
-    expect(await loadConfig(join(dir, "none.json"))).toEqual({ path: join(dir, "none.json"), exists: false, config: {} });
+    expect(await loadConfig(join(dir, "none.json"))).toEqual({
+      path: join(dir, "none.json"),
+      exists: false,
+      config: {},
+    });
   });
 });
 
@@ -15,7 +19,10 @@ describe("updateConfig", () => {
   test("edits nested keys and keeps raw numbers, odd keys and their order", async () => {
     const dir = await tempDir();
     const path = join(dir, "c.json");
-    await writeFile(path, `{"b": 12345678901234567890, "2": 1.50, "a": {"x": [1, {"y": null}], "e": "\\u00e9"}, "telemetry": null}`);
+    await writeFile(
+      path,
+      `{"b": 12345678901234567890, "2": 1.50, "a": {"x": [1, {"y": null}], "e": "\\u00e9"}, "telemetry": null}`,
+    );
     await updateConfig(path, () => [{ path: ["telemetry", "enabled"], value: false }]);
     expect(await readFile(path, "utf8")).toBe(
       `{\n  "b": 12345678901234567890,\n  "2": 1.50,\n  "a": {\n    "x": [\n      1,\n      {\n        "y": null\n      }\n    ],\n    "e": "\\u00e9"\n  },\n  "telemetry": {\n    "enabled": false\n  }\n}\n`,

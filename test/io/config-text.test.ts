@@ -40,7 +40,12 @@ describe("editJsonText", () => {
         expect(out.telemetry.enabled).toBe(enabled);
         delete out.telemetry.enabled;
         const expected = JSON.parse(text);
-        if (!("telemetry" in expected) || typeof expected.telemetry !== "object" || expected.telemetry === null || Array.isArray(expected.telemetry)) {
+        if (
+          !("telemetry" in expected) ||
+          typeof expected.telemetry !== "object" ||
+          expected.telemetry === null ||
+          Array.isArray(expected.telemetry)
+        ) {
           expected.telemetry = {};
         }
         expect(JSON.stringify(out)).toBe(JSON.stringify(expected));

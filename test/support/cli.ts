@@ -79,5 +79,8 @@ export const IS_ROOT = process.getuid?.() === 0;
 /** Runs as the unprivileged `nobody` when we are root, so permission checks really apply. */
 export function asNobody(runner: Runner): Runner {
   if (!IS_ROOT) return runner;
-  return { name: `${runner.name} as nobody`, command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...runner.command] };
+  return {
+    name: `${runner.name} as nobody`,
+    command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...runner.command],
+  };
 }

@@ -12,6 +12,10 @@ export default defineCommand({
       import("../../io/output.ts"),
     ]);
     const schema = toJsonSchema(PayloadSchema, { errorMode: "throw" });
-    printJson({ ...schema, $id: "https://mcpproxy.app/schemas/heartbeat-v5.json", title: "MCPProxy heartbeat, schema 5" });
+    printJson({
+      ...schema,
+      $id: "https://mcpproxy.app/schemas/heartbeat-v5.json",
+      title: "MCPProxy heartbeat, schema 5",
+    });
   },
 });

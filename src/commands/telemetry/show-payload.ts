@@ -2,14 +2,17 @@
 import { defineCommand } from "citty";
 import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
+import { CliError, ExitCode } from "../../errors.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
-import { CliError, ExitCode } from "../../errors.ts";
 import { printJson, printNotice } from "../../io/output.ts";
 import { globalArgs } from "../global-args.ts";
 
 export default defineCommand({
-  meta: { name: "show-payload", description: "Print the next heartbeat exactly as it would be sent (no network)" },
+  meta: {
+    name: "show-payload",
+    description: "Print the next heartbeat exactly as it would be sent (no network)",
+  },
   args: globalArgs,
   async run({ args }) {
     const ctx = loadContext(args);
@@ -17,7 +20,9 @@ export default defineCommand({
     const identity = await ensureIdentity(ctx, ctx.configPath, config).catch((error) => {
       // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
       if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
-      printNotice(`mcpproxy: could not save the anonymous id (${error.message}); showing the payload without one`);
+      printNotice(
+        `mcpproxy: could not save the anonymous id (${error.message}); showing the payload without one`,
+      );
       return null;
     });
     printJson(await collectPayload(ctx, { config, identity }));

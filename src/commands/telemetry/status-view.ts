@@ -11,7 +11,11 @@ export function endpointOf(config: Config): string {
   return endpoint ? endpoint : DEFAULT_ENDPOINT;
 }
 
-export function statusView(ctx: Context, config: Config, decision = decideOptOut(ctx.env, config.telemetry?.enabled)) {
+export function statusView(
+  ctx: Context,
+  config: Config,
+  decision = decideOptOut(ctx.env, config.telemetry?.enabled),
+) {
   return {
     enabled: decision.enabled,
     env_override: decision.envOverrideName !== "",

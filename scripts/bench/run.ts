@@ -1,0 +1,71 @@
+// `npm run bench`: start-up of the compiled binary against a compiled hello-world floor, peak RSS, size.
+// Needs hyperfine and python3 (Debian: apt-get install hyperfine). Figures go to stdout and .bench/.
+import { copyFile, mkdir, mkdtemp, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dir, "../..");
+const out = join(root, ".bench");
+const bun = process.execPath;
+const binary = join(root, "dist/mcpproxy");
+const hello = join(out, "hello");
+
+function sh(cmd: string[], env?: Record<string, string>): string {
+  const r = Bun.spawnSync(cmd, { cwd: root, env: env ?? (process.env as Record<string, string>), stderr: "inherit" });
+  if (r.exitCode !== 0) throw new Error(`failed: ${cmd.join(" ")}`);
+  return r.stdout.toString();
+}
+
+if (!Bun.which("hyperfine")) {
+  console.error("hyperfine is missing: apt-get install -y hyperfine");
+  process.exit(1);
+}
+await mkdir(out, { recursive: true });
+sh([bun, "scripts/build.ts"]);
+sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode", `--outfile=${hello}`]);
+
+// A steady-state install: a real config with servers, an id already made, telemetry on.
+const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
+await mkdir(join(home, ".mcpproxy"), { recursive: true });
+await copyFile(join(root, "../shared/fixtures/configs/e2e-config.json"), join(home, ".mcpproxy/mcp_config.json"));
+const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };
+sh([binary, "telemetry", "show-payload"], env);
+
+const commands: Array<[string, string]> = [
+  ["hello (floor)", hello],
+  ["show-payload", `${binary} telemetry show-payload`],
+  ["status --json", `${binary} telemetry status --json`],
+];
+const json = join(out, "startup.json");
+const envArgs = Object.entries(env).flatMap(([k, v]) => ["--setup", `true`, "--env", `${k}=${v}`]);
+void envArgs;
+sh(
+  [
+    "hyperfine",
+    "-N",
+    "--warmup",
+    "20",
+    "--runs",
+    "200",
+    "--export-json",
+    json,
+    ...commands.flatMap(([name, cmd]) => ["-n", name, cmd]),
+  ],
+  { ...env, PATH: process.env.PATH ?? "" },
+);
+const results = (await Bun.file(json).json()).results as Array<{ command: string; mean: number; stddev: number }>;
+const floor = results[0]?.mean ?? Number.NaN;
+
+const rss = (cmd: string[]) => Number(sh(["python3", "scripts/bench/peak-rss.py", "20", ...cmd], env).trim());
+const mib = (kib: number) => (kib / 1024).toFixed(1);
+const size = (await stat(binary)).size;
+
+console.log("\n| command | mean | ± | × floor | peak RSS |");
+console.log("|---|---|---|---|---|");
+for (const [i, r] of results.entries()) {
+  const cmd = (commands[i] as [string, string])[1].split(" ");
+  console.log(
+    `| ${r.command} | ${(r.mean * 1000).toFixed(2)} ms | ${(r.stddev * 1000).toFixed(2)} ms | ${(r.mean / floor).toFixed(2)} | ${mib(rss(cmd))} MiB |`,
+  );
+}
+console.log(`\nbinary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`);

@@ -1,0 +1,669 @@
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import * as v from "valibot";
+import { CATALOG } from "../../src/core/catalog.ts";
+import {
+  type ClassifyFacts,
+  ClassifyFactsSchema,
+  classifyError,
+  ERRNOS,
+  TRANSPORTS,
+} from "../../src/core/classifier.ts";
+import { DIAGNOSTIC_CODES, type DiagnosticCode, isDiagnosticCode } from "../../src/core/codes.ts";
+
+type Case = [text: string, facts: ClassifyFacts | undefined, expected: DiagnosticCode];
+
+const hint: ClassifyFacts = { dockerIsolated: true };
+const stdio: ClassifyFacts = { transport: "stdio" };
+const OCI_UVX =
+  'docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "uvx": executable file not found in $PATH: unknown';
+const CMD_NOT_RECOGNIZED = (name: string) =>
+  `'${name}' is not recognized as an internal or external command,\r\noperable program or batch file.`;
+const PS5 = (name: string) =>
+  `${name} : The term '${name}' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.`;
+const PS7 = (name: string) =>
+  `${name}: The term '${name}' is not recognized as a name of a cmdlet, function, script file, or executable program.`;
+
+const rule1: Case[] = [
+  // 1a, facts: the base name of spawnPath contains docker, in any case, with either separator.
+  ["", { ...hint, errno: "ENOENT", spawnPath: "/usr/local/bin/docker" }, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [
+    "spawn failed",
+    { ...hint, errno: "ENOENT", spawnPath: "C:\\Program Files\\Docker\\Docker.exe" },
+    "MCPX_DOCKER_CLI_NOT_FOUND",
+  ],
+  ["", { ...hint, errno: "ENOENT", spawnPath: "docker-compose" }, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["", { ...hint, errno: "ENOENT", spawnPath: "/opt/docker-tools/bin/uvx" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  [
+    "",
+    { ...hint, errno: "ENOENT", spawnPath: "C:\\Tools\\docker-helpers\\uvx.exe" },
+    "MCPX_STDIO_SPAWN_ENOENT",
+  ],
+  ["", { errno: "ENOENT", spawnPath: "/usr/local/bin/docker" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  // 1a, text: shells.
+  ['exec: "docker": executable file not found in $PATH', hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["bash: docker: command not found", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["bash: line 1: docker: command not found", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["zsh:1: command not found: docker", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["/bin/sh: 1: docker: not found", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["docker not found in PATH", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Docker not found in login shell", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["fish: Unknown command: docker", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [CMD_NOT_RECOGNIZED("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [PS5("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [PS7("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  // 1a, text: runtimes.
+  ["Error: spawn docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Error: spawnSync /usr/local/bin/docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Error: spawn /Applications/My Tools/bin/docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [
+    "spawn C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe ENOENT",
+    hint,
+    "MCPX_DOCKER_CLI_NOT_FOUND",
+  ],
+  ["failed to start server: spawn docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Failed to spawn 'docker': No such file or directory (os error 2)", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [
+    "ENOENT: no such file or directory, posix_spawn '/usr/local/bin/docker'",
+    hint,
+    "MCPX_DOCKER_CLI_NOT_FOUND",
+  ],
+  ['Executable not found in $PATH: "docker"', hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  // Not the docker binary: a missing plugin, another program, or a permission problem.
+  ["docker: unknown command: docker mcp", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["spawn /usr/bin/docker-compose ENOENT", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["spawn /usr/bin/docker-compose ENOENT", { ...hint, ...stdio }, "MCPX_STDIO_SPAWN_ENOENT"],
+  [
+    "Failed to spawn 'docker': Permission denied (os error 13)",
+    { ...hint, ...stdio },
+    "MCPX_STDIO_SPAWN_EACCES",
+  ],
+  ["EACCES: permission denied, posix_spawn '/usr/local/bin/docker'", hint, "MCPX_DOCKER_NO_PERMISSION"],
+  // 1b.
+  [
+    "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    hint,
+    "MCPX_DOCKER_DAEMON_DOWN",
+  ],
+  ["dial unix /var/run/docker.sock: connect: no such file or directory", hint, "MCPX_DOCKER_DAEMON_DOWN"],
+  ["stat /Users/me/.docker/run/docker.sock: no such file or directory", hint, "MCPX_DOCKER_DAEMON_DOWN"],
+  [
+    "stat /Users/me/.docker/run/docker.sock: no such file or directory",
+    undefined,
+    "MCPX_UNKNOWN_UNCLASSIFIED",
+  ],
+  // 1c, before 1d although the helper's message says "executable file not found".
+  [
+    'error getting credentials - err: exec: "docker-credential-desktop": executable file not found in $PATH, out: ``',
+    hint,
+    "MCPX_DOCKER_IMAGE_PULL_FAILED",
+  ],
+  ["docker-credential-osxkeychain not found", hint, "MCPX_DOCKER_IMAGE_PULL_FAILED"],
+  // 1d, before 1e: real docker output nests it inside an OCI runtime message.
+  [OCI_UVX, hint, "MCPX_DOCKER_EXEC_NOT_FOUND"],
+  ['exec: "node": executable file not found in $PATH', hint, "MCPX_DOCKER_EXEC_NOT_FOUND"],
+  ["exec /usr/local/bin/python: no such file or directory", hint, "MCPX_DOCKER_EXEC_NOT_FOUND"],
+  ["sh: uvx: command not found", hint, "MCPX_DOCKER_EXEC_NOT_FOUND"],
+  // 1e.
+  [
+    "OCI runtime create failed: container_linux.go:380: starting container process caused: exec format error",
+    hint,
+    "MCPX_DOCKER_OCI_RUNTIME",
+  ],
+  ["exec /usr/local/bin/uvx: exec format error", hint, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["runc: unable to set up cgroup", hint, "MCPX_DOCKER_OCI_RUNTIME"],
+  // None of 1a–1e: rule 2 and the rest follow.
+  ["weird", { ...hint, errno: "EACCES" }, "MCPX_STDIO_SPAWN_EACCES"],
+  ["", { ...hint, errno: "ENOENT", spawnPath: "uvx" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["unauthorized", { ...hint, transport: "http", httpStatus: 401 }, "MCPX_HTTP_401"],
+  ["", { ...hint, exitCode: 125 }, "MCPX_STDIO_EXIT_NONZERO"],
+];
+
+const rule2: Case[] = [
+  ["", { errno: "ENOENT" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["", { errno: "EACCES" }, "MCPX_STDIO_SPAWN_EACCES"],
+  ["", { errno: "ENOEXEC" }, "MCPX_STDIO_SPAWN_EXEC_FORMAT"],
+  ["exec format error", { ...stdio, errno: "EACCES" }, "MCPX_STDIO_SPAWN_EACCES"],
+  ["x509: certificate signed by unknown authority", { errno: "ENOENT" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["Cannot connect to the Docker daemon", { errno: "ENOEXEC" }, "MCPX_STDIO_SPAWN_EXEC_FORMAT"],
+];
+
+const rule3: Case[] = [
+  // The first consequence of the order: a bare exec format error is the host binary's.
+  ["exec format error", stdio, "MCPX_STDIO_SPAWN_EXEC_FORMAT"],
+  ["fork/exec /usr/local/bin/server: exec format error", stdio, "MCPX_STDIO_SPAWN_EXEC_FORMAT"],
+  ["OCI runtime create failed: exec format error", stdio, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["runc create failed: exec format error", stdio, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["exec format error", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["exec format error", { transport: "docker" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // Missing program: runtimes.
+  ["Error: spawn npx ENOENT", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["Error: spawn /Applications/My Tools/bin/uvx ENOENT", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["Error: spawnSync uvx ENOENT", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  [
+    "starting github\nError: spawn npx ENOENT\n    at ChildProcess._handle.onexit (node:internal)",
+    stdio,
+    "MCPX_STDIO_SPAWN_ENOENT",
+  ],
+  ["Failed to spawn 'docker': No such file or directory", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["error: Failed to spawn 'uvx': entity not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["error: posix_spawn '/opt/tools/uvx' failed", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ['error: Executable not found in $PATH: "uvx"', stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ['exec: "uvx": executable file not found in $PATH', stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["open /srv/server.py: no such file or directory", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  // Missing program: shells.
+  ["zsh:1: command not found: uvx", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["bash: line 1: uvx: command not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["/bin/sh: 1: uvx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["sh: uvx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["fish: Unknown command: uvx", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  [CMD_NOT_RECOGNIZED("uvx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  [PS5("npx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  [PS7("npx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  // Not a spawn wording: `spawn ` and ` ENOENT` on different lines, a space before `: not found`.
+  ["could not spawn \nfile ENOENT", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["lookup : not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Error: spawn npx ENOENT", { transport: "http" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // Permission denied; runtime spawn wordings do not count beside it.
+  ["bash: ./server.sh: Permission denied", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["Failed to spawn 'uvx': Permission denied (os error 13)", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["EACCES: permission denied, posix_spawn '/opt/tools/uvx'", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["Error: spawn /opt/uvx ENOENT (permission denied)", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  // Handshake.
+  ["transport closed", stdio, "MCPX_STDIO_EXIT_BEFORE_INITIALIZE"],
+  [
+    "server exited before completing the MCP initialize handshake",
+    stdio,
+    "MCPX_STDIO_EXIT_BEFORE_INITIALIZE",
+  ],
+  ["process exited before the MCP initialize response", stdio, "MCPX_STDIO_EXIT_BEFORE_INITIALIZE"],
+  ["transport closed", { transport: "sse" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["server did not respond to MCP initialize within 30s", stdio, "MCPX_STDIO_HANDSHAKE_TIMEOUT"],
+  ["Handshake timeout after 30s", stdio, "MCPX_STDIO_HANDSHAKE_TIMEOUT"],
+  ["invalid handshake response", stdio, "MCPX_STDIO_HANDSHAKE_INVALID"],
+  ["malformed JSON-RPC message on stdout", stdio, "MCPX_STDIO_HANDSHAKE_INVALID"],
+  ["malformed JSON-RPC message on stdout", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+];
+
+const rule4: Case[] = [
+  ["getaddrinfo ENOTFOUND api.example.com", { errno: "ENOTFOUND" }, "MCPX_HTTP_DNS_FAILED"],
+  ["x509: certificate signed by unknown authority", { errno: "ENOTFOUND" }, "MCPX_HTTP_DNS_FAILED"],
+  ["x509: certificate signed by unknown authority", undefined, "MCPX_HTTP_TLS_FAILED"],
+  ["remote error: tls: handshake failure", { transport: "http" }, "MCPX_HTTP_TLS_FAILED"],
+  ["unable to verify the first certificate", undefined, "MCPX_HTTP_TLS_FAILED"],
+  ["tls: bad certificate", { errno: "ECONNREFUSED" }, "MCPX_HTTP_TLS_FAILED"],
+  // The TLS words are case-sensitive.
+  ["X509: CERTIFICATE SIGNED BY UNKNOWN AUTHORITY", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Certificate has expired", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["TLS: handshake failure", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { errno: "ECONNREFUSED" }, "MCPX_HTTP_CONN_REFUSED"],
+  ["", { errno: "ETIMEDOUT", transport: "stdio" }, "MCPX_HTTP_TIMEOUT"],
+  ["", { transport: "http", timedOut: true }, "MCPX_HTTP_TIMEOUT"],
+  ["", { transport: "streamable-http", timedOut: true, httpStatus: 500 }, "MCPX_HTTP_TIMEOUT"],
+  ["Get https://x/mcp: context deadline exceeded", { transport: "sse" }, "MCPX_HTTP_TIMEOUT"],
+  ["Get https://x/mcp: context deadline exceeded", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { timedOut: true }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: 401 }, "MCPX_HTTP_401"],
+  ["", { ...stdio, httpStatus: 403 }, "MCPX_HTTP_403"],
+  ["", { transport: "docker", httpStatus: 404 }, "MCPX_HTTP_404"],
+  ["", { httpStatus: 500 }, "MCPX_HTTP_5XX"],
+  ["", { transport: "http", httpStatus: 599 }, "MCPX_HTTP_5XX"],
+  ["", { transport: "http", httpStatus: 429 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { transport: "http", httpStatus: 600 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { transport: "http", httpStatus: 500.5 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["unexpected status 401 Unauthorized", { transport: "http" }, "MCPX_HTTP_401"],
+  ["request failed with status 403", { transport: "sse" }, "MCPX_HTTP_403"],
+  ["Status 404 Not Found", { transport: "streamable-http" }, "MCPX_HTTP_404"],
+  ["status 429 Too Many Requests, then status 502 Bad Gateway", { transport: "sse" }, "MCPX_HTTP_5XX"],
+  ["status 502 then status 401", { transport: "http" }, "MCPX_HTTP_5XX"],
+  ["status 4041", { transport: "http" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["status 401", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["status 401", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["status 401", { transport: "http", httpStatus: 403 }, "MCPX_HTTP_403"],
+  ["status 502", { transport: "http", httpStatus: 429 }, "MCPX_HTTP_5XX"],
+];
+
+const rule5: Case[] = [
+  ["", { errno: "ENETUNREACH" }, "MCPX_NETWORK_OFFLINE"],
+  ["connect EHOSTUNREACH 10.0.0.5:443", { errno: "EHOSTUNREACH" }, "MCPX_NETWORK_OFFLINE"],
+  ["x509: certificate has expired", { errno: "ENETUNREACH" }, "MCPX_HTTP_TLS_FAILED"],
+  ["OAuth authentication required", { errno: "EHOSTUNREACH" }, "MCPX_NETWORK_OFFLINE"],
+];
+
+const rule6: Case[] = [
+  ["server error with stored token; re-login available", undefined, "MCPX_OAUTH_REAUTH_REQUIRED"],
+  ["Re-authentication required for github", undefined, "MCPX_OAUTH_REAUTH_REQUIRED"],
+  ["re-login available", undefined, "MCPX_OAUTH_REAUTH_REQUIRED"],
+  ["OAuth authentication required", undefined, "MCPX_OAUTH_LOGIN_REQUIRED"],
+  ["login available: run `mcpproxy auth login --server=github`", undefined, "MCPX_OAUTH_LOGIN_REQUIRED"],
+  ["OAuth authentication required", { transport: "http", httpStatus: 401 }, "MCPX_HTTP_401"],
+  ["refresh_token expired", undefined, "MCPX_OAUTH_REFRESH_EXPIRED"],
+  ["the refresh token has expired", undefined, "MCPX_OAUTH_REFRESH_EXPIRED"],
+  ["Refresh token is expired", undefined, "MCPX_OAUTH_REFRESH_EXPIRED"],
+  ["refresh_token expired: invalid_grant", undefined, "MCPX_OAUTH_REFRESH_EXPIRED"],
+  ["token refresh failed: 403 Forbidden", undefined, "MCPX_OAUTH_REFRESH_403"],
+  ["refresh failed: invalid_grant", undefined, "MCPX_OAUTH_REFRESH_403"],
+  ["OAuth metadata unavailable", undefined, "MCPX_OAUTH_DISCOVERY_FAILED"],
+  ["OAuth discovery failed", undefined, "MCPX_OAUTH_DISCOVERY_FAILED"],
+  ["failed to discover OAuth endpoints", undefined, "MCPX_OAUTH_DISCOVERY_FAILED"],
+  ["GET /.well-known/oauth-protected-resource returned nothing", undefined, "MCPX_OAUTH_DISCOVERY_FAILED"],
+  ["OAuth callback timeout", undefined, "MCPX_OAUTH_CALLBACK_TIMEOUT"],
+  ["authorization timeout: the browser never came back", undefined, "MCPX_OAUTH_CALLBACK_TIMEOUT"],
+  ["error=invalid_request: redirect_uri mismatch", undefined, "MCPX_OAUTH_CALLBACK_MISMATCH"],
+  ["Redirect URI mismatch", undefined, "MCPX_OAUTH_CALLBACK_MISMATCH"],
+];
+
+const rule7: Case[] = [
+  [
+    "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+    undefined,
+    "MCPX_DOCKER_DAEMON_DOWN",
+  ],
+  ["docker daemon is not running", stdio, "MCPX_DOCKER_DAEMON_DOWN"],
+  ["Docker daemon is not reachable", undefined, "MCPX_DOCKER_DAEMON_DOWN"],
+  ["dial unix /var/run/docker.sock: connect: connection refused", undefined, "MCPX_DOCKER_DAEMON_DOWN"],
+  [
+    "dial unix /var/run/docker.sock: connect: no such file or directory",
+    undefined,
+    "MCPX_DOCKER_DAEMON_DOWN",
+  ],
+  ["Cannot connect to the Docker daemon: permission denied", undefined, "MCPX_DOCKER_DAEMON_DOWN"],
+  ['snap.docker.dockerd: apparmor="DENIED" operation="exec"', undefined, "MCPX_DOCKER_SNAP_APPARMOR"],
+  ["no-new-privileges is not allowed with this AppArmor profile", undefined, "MCPX_DOCKER_SNAP_APPARMOR"],
+  [
+    'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/info": dial unix /var/run/docker.sock: connect: permission denied',
+    undefined,
+    "MCPX_DOCKER_NO_PERMISSION",
+  ],
+  [
+    "Got permission denied while trying to connect to the Docker daemon socket",
+    undefined,
+    "MCPX_DOCKER_NO_PERMISSION",
+  ],
+  [
+    "Error response from daemon: pull access denied for acme/mcp, repository does not exist or may require 'docker login'",
+    undefined,
+    "MCPX_DOCKER_IMAGE_PULL_FAILED",
+  ],
+  ["docker: failed to pull image ghcr.io/acme/mcp:latest", undefined, "MCPX_DOCKER_IMAGE_PULL_FAILED"],
+  [
+    "manifest for python:3.99 not found: manifest unknown: manifest unknown",
+    undefined,
+    "MCPX_DOCKER_IMAGE_PULL_FAILED",
+  ],
+  ["zsh:1: command not found: docker", undefined, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Error: spawn docker ENOENT", undefined, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Error: spawn docker ENOENT", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["Error: spawn docker ENOENT", { errno: "ENOENT", spawnPath: "docker" }, "MCPX_STDIO_SPAWN_ENOENT"],
+  [
+    "OCI runtime exec failed: exec failed: unable to start container process",
+    undefined,
+    "MCPX_DOCKER_OCI_RUNTIME",
+  ],
+  ["runc run failed: unable to start container process", undefined, "MCPX_DOCKER_OCI_RUNTIME"],
+  [OCI_UVX, undefined, "MCPX_DOCKER_OCI_RUNTIME"],
+  [OCI_UVX, stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  // `runc` is a word: "truncated" is not the container runtime.
+  ["response body truncated", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+];
+
+const rule8: Case[] = [
+  [
+    "proxyconnect tcp: dial tcp 10.0.0.1:3128: connect: connection refused",
+    undefined,
+    "MCPX_NETWORK_PROXY_MISCONFIG",
+  ],
+  ["HTTP/1.1 407 Proxy Authentication Required", undefined, "MCPX_NETWORK_PROXY_MISCONFIG"],
+  ["dial tcp: lookup api.example.com: no such host", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["getaddrinfo ENOTFOUND api.example.com", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["Error: ENOTFOUND", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["code=ENOTFOUND", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["Name or service not known", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["Temporary failure in name resolution", undefined, "MCPX_HTTP_DNS_FAILED"],
+  // Errno names are whole words only.
+  ["ModuleNotFoundError: No module named 'mcp'", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["ModuleNotFoundError: No module named 'mcp'", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["ENOTFOUND2 and XECONNREFUSED and ETIMEDOUTS", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["dial tcp 127.0.0.1:8080: connect: connection refused", undefined, "MCPX_HTTP_CONN_REFUSED"],
+  ["connect ECONNREFUSED 127.0.0.1:3000", undefined, "MCPX_HTTP_CONN_REFUSED"],
+  ["connect: network is unreachable", undefined, "MCPX_NETWORK_OFFLINE"],
+  ["connect ENETUNREACH 2001:db8::1:443", undefined, "MCPX_NETWORK_OFFLINE"],
+  ["dial tcp 10.0.0.5:443: connect: no route to host", undefined, "MCPX_NETWORK_OFFLINE"],
+  ["connect EHOSTUNREACH 10.0.0.5:443", undefined, "MCPX_NETWORK_OFFLINE"],
+  ["connect ETIMEDOUT 1.2.3.4:443", undefined, "MCPX_HTTP_TIMEOUT"],
+  ["dial tcp 1.2.3.4:443: i/o timeout", undefined, "MCPX_HTTP_TIMEOUT"],
+];
+
+const rule9: Case[] = [
+  ["deprecated field 'top_k', use 'tools_limit'", undefined, "MCPX_CONFIG_DEPRECATED_FIELD"],
+  ["Deprecated configuration: enable_tray", undefined, "MCPX_CONFIG_DEPRECATED_FIELD"],
+  ["deprecated field in invalid config", undefined, "MCPX_CONFIG_DEPRECATED_FIELD"],
+  ["failed to unmarshal config: unexpected end of JSON input", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["config parse error at line 3", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["invalid config: listen must be host:port", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["config: invalid JSON at 3:5", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["config: yaml: line 2: mapping values are not allowed", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["config: toml: expected '='", undefined, "MCPX_CONFIG_PARSE_ERROR"],
+  ["missing secret GITHUB_TOKEN", undefined, "MCPX_CONFIG_MISSING_SECRET"],
+  ["secret reference keyring:openai not found", undefined, "MCPX_CONFIG_MISSING_SECRET"],
+  ["secret reference env:API_KEY unresolved", undefined, "MCPX_CONFIG_MISSING_SECRET"],
+  ["unresolved secret: OPENAI_API_KEY", undefined, "MCPX_CONFIG_MISSING_SECRET"],
+];
+
+const rule10: Case[] = [
+  ["server is in quarantine, pending approval", undefined, "MCPX_QUARANTINE_PENDING_APPROVAL"],
+  ["quarantined server requires approval", undefined, "MCPX_QUARANTINE_PENDING_APPROVAL"],
+  ["Quarantine: tools not approved", undefined, "MCPX_QUARANTINE_PENDING_APPROVAL"],
+  ["tool description changed; re-approval required", undefined, "MCPX_QUARANTINE_TOOL_CHANGED"],
+  ["Tool 'search' changed since approval, reapprove it", undefined, "MCPX_QUARANTINE_TOOL_CHANGED"],
+  ["possible rug pull: tool schema changed", undefined, "MCPX_QUARANTINE_TOOL_CHANGED"],
+  ["quarantine pending: tool changed, re-approval required", undefined, "MCPX_QUARANTINE_PENDING_APPROVAL"],
+];
+
+const rule11: Case[] = [
+  ["", { exitCode: 1 }, "MCPX_STDIO_EXIT_NONZERO"],
+  [
+    "Traceback (most recent call last): KeyError: 'API_KEY'",
+    { ...stdio, exitCode: 1 },
+    "MCPX_STDIO_EXIT_NONZERO",
+  ],
+  ["", { exitCode: -1 }, "MCPX_STDIO_EXIT_NONZERO"],
+  ["", { ...stdio, exitCode: 1, timedOut: true }, "MCPX_STDIO_EXIT_NONZERO"],
+  ["", { exitCode: 0 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { ...stdio, exitCode: 0, timedOut: true }, "MCPX_STDIO_HANDSHAKE_TIMEOUT"],
+  ["", { exitCode: Number.NaN }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { ...stdio, timedOut: true }, "MCPX_STDIO_HANDSHAKE_TIMEOUT"],
+  ["Error: spawn npx ENOENT", { ...stdio, exitCode: 1 }, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["dial tcp: lookup x: no such host", { exitCode: 1 }, "MCPX_HTTP_DNS_FAILED"],
+  ["x509: certificate signed by unknown authority", { exitCode: 2 }, "MCPX_HTTP_TLS_FAILED"],
+  ["server is in quarantine, pending approval", { exitCode: 1 }, "MCPX_QUARANTINE_PENDING_APPROVAL"],
+];
+
+const rule12: Case[] = [
+  ["", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["something odd happened", { transport: "stdio" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["\u0000\uffff\ud800\udfff\ud800", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+];
+
+const rules: [string, Case[]][] = [
+  ["1 Docker-isolated spawn", rule1],
+  ["2 spawn facts", rule2],
+  ["3 stdio text", rule3],
+  ["4 HTTP", rule4],
+  ["5 network facts", rule5],
+  ["6 OAuth", rule6],
+  ["7 Docker text", rule7],
+  ["8 network text", rule8],
+  ["9 config", rule9],
+  ["10 quarantine", rule10],
+  ["11 process facts", rule11],
+  ["12 otherwise", rule12],
+];
+
+describe("classifyError, rule by rule", () => {
+  for (const [name, cases] of rules) {
+    describe(name, () => {
+      test.each(cases)("%p with %j → %s", (text, facts, expected) => {
+        expect(classifyError(text, facts)).toBe(expected);
+      });
+    });
+  }
+
+  test("every code is expected by at least two cases", () => {
+    const counts = new Map<string, number>();
+    for (const [, cases] of rules)
+      for (const [, , code] of cases) counts.set(code, (counts.get(code) ?? 0) + 1);
+    expect(DIAGNOSTIC_CODES.filter((code) => (counts.get(code) ?? 0) < 2)).toEqual([]);
+  });
+});
+
+describe("the two consequences of the order", () => {
+  test("with the hint, `zsh:1: command not found: docker` is CLI-not-found, not exec-not-found", () => {
+    expect(classifyError("zsh:1: command not found: docker", { dockerIsolated: true })).toBe(
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    );
+  });
+
+  test("without the hint, stdio: bare `exec format error` is the host's, inside an OCI message Docker's", () => {
+    expect([
+      classifyError("exec format error", { transport: "stdio" }),
+      classifyError("OCI runtime create failed: exec format error", { transport: "stdio" }),
+    ]).toEqual(["MCPX_STDIO_SPAWN_EXEC_FORMAT", "MCPX_DOCKER_OCI_RUNTIME"]);
+  });
+});
+
+// Amendments of CHANGES.md, one test each, so a regression names the amendment it breaks.
+describe("amendments", () => {
+  test.each<[string, string, ClassifyFacts | undefined, DiagnosticCode]>([
+    [
+      "1b: isolated, engine unreachable",
+      "docker.sock: no such file or directory",
+      hint,
+      "MCPX_DOCKER_DAEMON_DOWN",
+    ],
+    [
+      "1c: isolated, missing credential helper",
+      'exec: "docker-credential-desktop": executable file not found in $PATH',
+      hint,
+      "MCPX_DOCKER_IMAGE_PULL_FAILED",
+    ],
+    [
+      "rule 8: network wordings in text",
+      "connect ECONNREFUSED 127.0.0.1:3000",
+      undefined,
+      "MCPX_HTTP_CONN_REFUSED",
+    ],
+    [
+      "rule 11: exitCode is a fallback after text",
+      "refresh token has expired",
+      { exitCode: 1 },
+      "MCPX_OAUTH_REFRESH_EXPIRED",
+    ],
+    [
+      "rule 11: stdio timedOut is a fallback after text",
+      "malformed",
+      { ...stdio, timedOut: true },
+      "MCPX_STDIO_HANDSHAKE_INVALID",
+    ],
+    ["rule 4: timeouts for sse", "", { transport: "sse", timedOut: true }, "MCPX_HTTP_TIMEOUT"],
+    [
+      "rule 4: status NNN for streamable-http",
+      "status 404",
+      { transport: "streamable-http" },
+      "MCPX_HTTP_404",
+    ],
+    ["rule 4: errno ETIMEDOUT", "", { errno: "ETIMEDOUT" }, "MCPX_HTTP_TIMEOUT"],
+    ["runtime wordings: Deno", "Failed to spawn 'uvx'", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+    ["shell wordings: dash", "/bin/sh: 1: npx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+    ["shell wordings: cmd.exe", CMD_NOT_RECOGNIZED("npx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+    ["errno names are whole words", "ModuleNotFoundError", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["exitCode 0 counts as absent", "", { exitCode: 0 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["stdin is one message", "starting\nError: spawn npx ENOENT\nbye", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+    [
+      "`\\` separates path parts",
+      "",
+      { ...hint, errno: "ENOENT", spawnPath: "C:\\Tools\\docker-helpers\\uvx.exe" },
+      "MCPX_STDIO_SPAWN_ENOENT",
+    ],
+    [
+      "`\\` separates path parts in spawn P",
+      "spawn C:\\bin\\docker ENOENT",
+      hint,
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    [
+      "P may hold spaces",
+      "spawn /Applications/My Tools/bin/docker ENOENT",
+      hint,
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    [
+      "under the hint, rule 2 follows 1a–1e",
+      "",
+      { ...hint, errno: "ENOEXEC" },
+      "MCPX_STDIO_SPAWN_EXEC_FORMAT",
+    ],
+    ["first status that maps decides", "status 418, status 503", { transport: "http" }, "MCPX_HTTP_5XX"],
+  ])("%s", (_, text, facts, expected) => {
+    expect(classifyError(text, facts)).toBe(expected);
+  });
+});
+
+describe("inputs outside the types", () => {
+  test.each<[string, unknown, unknown, DiagnosticCode]>([
+    ["a null text", null, undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["null facts", "Error: spawn docker ENOENT", null, "MCPX_DOCKER_CLI_NOT_FOUND"],
+    ["an unknown transport", "status 401", { transport: "ftp" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["an unknown errno", "", { errno: "EPERM" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a string exit code", "", { exitCode: "1" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["an infinite exit code", "", { exitCode: Number.POSITIVE_INFINITY }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    [
+      "a truthy, non-boolean hint",
+      "zsh:1: command not found: docker",
+      { dockerIsolated: "yes" },
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    [
+      "a spawnPath that is not a string",
+      "",
+      { dockerIsolated: true, errno: "ENOENT", spawnPath: 7 },
+      "MCPX_STDIO_SPAWN_ENOENT",
+    ],
+  ])("%s", (_, text, facts, expected) => {
+    expect(classifyError(text as string, facts as ClassifyFacts)).toBe(expected);
+  });
+});
+
+describe("ClassifyFactsSchema", () => {
+  test("accepts every transport and errno, and rejects others", () => {
+    const results = [
+      ...TRANSPORTS.map((transport) => v.safeParse(ClassifyFactsSchema, { transport }).success),
+      ...ERRNOS.map((errno) => v.safeParse(ClassifyFactsSchema, { errno }).success),
+      v.safeParse(ClassifyFactsSchema, { transport: "ftp" }).success,
+      v.safeParse(ClassifyFactsSchema, { errno: "EPERM" }).success,
+      v.safeParse(ClassifyFactsSchema, { extra: 1 }).success,
+    ];
+    expect(results).toEqual([...TRANSPORTS.map(() => true), ...ERRNOS.map(() => true), false, false, false]);
+  });
+});
+
+// Fragments of the wordings, so random texts reach the scanners and not only the "nothing found" path.
+const FRAGMENTS = [
+  "spawn ",
+  "spawnSync ",
+  " ENOENT",
+  "docker",
+  "/docker",
+  "\\docker",
+  ".exe",
+  "Failed to spawn '",
+  "posix_spawn '",
+  'Executable not found in $PATH: "',
+  "'",
+  '"',
+  ": not found",
+  "status ",
+  "404",
+  "5",
+  "\n",
+  " ",
+  "permission denied",
+  "ENOTFOUND",
+  "runc",
+  "oci runtime",
+  "exec format error",
+  "x509:",
+  "refresh",
+  "quarantine",
+  "command not found",
+];
+const noisyText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 300 }),
+  fc.string({ unit: "grapheme-ascii", maxLength: 300 }),
+  fc
+    .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 4 })), { maxLength: 40 })
+    .map((parts) => parts.join("")),
+);
+const facts = fc.option(
+  fc.record(
+    {
+      transport: fc.constantFrom(...TRANSPORTS),
+      dockerIsolated: fc.boolean(),
+      errno: fc.constantFrom(...ERRNOS),
+      spawnPath: fc.oneof(
+        fc.string(),
+        fc.constantFrom("docker", "/usr/bin/docker", "C:\\x\\Docker.exe", "uvx"),
+      ),
+      exitCode: fc.oneof(fc.integer(), fc.double()),
+      timedOut: fc.boolean(),
+      httpStatus: fc.oneof(fc.integer({ min: 100, max: 700 }), fc.double()),
+    },
+    { requiredKeys: [] },
+  ),
+  { nil: undefined },
+);
+
+describe("properties", () => {
+  test("never throws and always returns a catalog code, for any text and facts", () => {
+    fc.assert(
+      fc.property(noisyText, facts, (text, given) => {
+        const code = classifyError(text, given);
+        return isDiagnosticCode(code) && CATALOG[code].code === code;
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("never throws on anything at all in place of the facts", () => {
+    fc.assert(
+      fc.property(noisyText, fc.anything(), (text, given) =>
+        isDiagnosticCode(classifyError(text, given as ClassifyFacts)),
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("matching is case-insensitive, except the TLS words", () => {
+    const ascii = fc
+      .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: "grapheme-ascii", maxLength: 4 })), {
+        maxLength: 30,
+      })
+      .map((parts) => parts.join(""))
+      .filter((text) => !/x509:|tls: |certificate/i.test(text));
+    fc.assert(
+      fc.property(ascii, facts, (text, given) => {
+        return classifyError(text.toUpperCase(), given) === classifyError(text.toLowerCase(), given);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("exitCode 0 is the same as no exitCode", () => {
+    fc.assert(
+      fc.property(noisyText, facts, (text, given) => {
+        const without = { ...given, exitCode: undefined };
+        return classifyError(text, { ...without, exitCode: 0 }) === classifyError(text, without);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("huge input", () => {
+  const TEN_MB = 10 * 1024 * 1024;
+  const line = (unit: string) => unit.repeat(Math.ceil(TEN_MB / unit.length)).slice(0, TEN_MB);
+  const all: ClassifyFacts = { dockerIsolated: true, transport: "stdio" };
+
+  test.each<[string, string, ClassifyFacts, DiagnosticCode]>([
+    ["plain letters", line("a"), all, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["many ENOENT without a spawn", line(" ENOENT"), all, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["many spawns without an ENOENT", line("spawn x"), all, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["many Deno wordings", line("Failed to spawn 'x"), all, "MCPX_STDIO_SPAWN_ENOENT"],
+    ["many status words", line("status 42 "), { transport: "http" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["many near-errno words", line("xENOTFOUNDx "), {}, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["many spaced not-founds", line(" : not found"), all, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a docker spawn at the very end", `${line("a")}\nspawn docker ENOENT`, all, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ])("a 10 MB line of %s classifies without throwing", (_, text, given, expected) => {
+    expect(classifyError(text, given)).toBe(expected);
+  });
+});
