@@ -6,7 +6,7 @@ import { type AnyCommand, commands } from "./commands/index.ts";
 import { outputFrom } from "./context.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import { stripAnsi } from "./io/output.ts";
-import { buildVersion } from "./runtime.ts";
+import { buildVersion, isTerminal } from "./runtime.ts";
 
 const root: AnyCommand = {
   meta: {
@@ -119,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     const color = outputFrom(
       { color: !argv.includes("--no-color") },
       process.env,
-      !!process.stdout.isTTY,
+      isTerminal(1),
     ).color;
     if (resolved.help || (!cmd.run && argv.length === 0)) {
       const usage = await usageOf(resolved);

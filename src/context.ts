@@ -2,7 +2,7 @@
 import { isAbsolute, join, resolve } from "node:path";
 import type { GlobalArgs } from "./commands/global-args.ts";
 import { CliError, usageError } from "./errors.ts";
-import { buildVersion, platformNames } from "./runtime.ts";
+import { buildVersion, isTerminal, platformNames } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
 
@@ -29,7 +29,7 @@ export interface Context {
 }
 
 /** What cli.ts knows before any command runs: enough to print an error the right way. */
-export function outputFrom(args: GlobalArgs, env: Env = process.env, isTTY = !!process.stderr.isTTY): Output {
+export function outputFrom(args: GlobalArgs, env: Env = process.env, isTTY = isTerminal(1)): Output {
   const format = args.json ? "json" : (args.output ?? "table");
   if (format !== "json" && format !== "table") {
     throw usageError(`unknown output format "${format}"`, "use -o json or -o table");
@@ -77,6 +77,6 @@ export function loadContext(args: GlobalArgs, env: Env = process.env): Context {
     version: buildVersion(),
     os,
     arch,
-    tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
+    tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
   };
 }

@@ -1,7 +1,17 @@
 // The only module that knows whether Bun or Deno runs us.
 
 declare const Bun: { version: string } | undefined;
-declare const Deno: { version: { deno: string } } | undefined;
+declare const Deno:
+  | { version: { deno: string }; stdin: Terminal; stdout: Terminal; stderr: Terminal }
+  | undefined;
+declare const require: (id: string) => unknown;
+interface Terminal {
+  isTerminal(): boolean;
+}
+interface Ffi {
+  dlopen(lib: string, symbols: object): { symbols: { isatty(fd: number): number } };
+  FFIType: { i32: unknown };
+}
 declare const MCPPROXY_VERSION: string | undefined;
 
 export function runtimeVersion(): string {
@@ -24,4 +34,24 @@ export function platformNames(
   arch = process.arch,
 ): { os: string; arch: string } {
   return { os: goOs[platform] ?? platform, arch: goArch[arch] ?? arch };
+}
+
+const libc: Record<string, string> = { linux: "libc.so.6", darwin: "/usr/lib/libSystem.B.dylib" };
+let isatty: ((fd: number) => boolean) | undefined;
+
+/**
+ * Whether fd 0, 1 or 2 is a terminal. Under Bun, `process.stdout.isTTY` builds a stream that costs
+ * ~8 MiB and ~7 ms at start-up, so we ask libc; elsewhere (or if that fails) the streams answer.
+ */
+export function isTerminal(fd: 0 | 1 | 2): boolean {
+  if (typeof Deno !== "undefined") return [Deno.stdin, Deno.stdout, Deno.stderr][fd]?.isTerminal() ?? false;
+  if (!isatty && typeof Bun !== "undefined" && libc[process.platform]) {
+    try {
+      const { dlopen, FFIType } = require("bun:ffi") as Ffi;
+      const lib = dlopen(libc[process.platform] as string, { isatty: { args: [FFIType.i32], returns: FFIType.i32 } });
+      isatty = (n) => lib.symbols.isatty(n) === 1;
+    } catch {}
+  }
+  if (isatty) return isatty(fd);
+  return !![process.stdin, process.stdout, process.stderr][fd]?.isTTY;
 }

@@ -1,6 +1,5 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
 import { open, readFile, rm, stat } from "node:fs/promises";
-import { hostname } from "node:os";
 import { CliError, errnoOf } from "../errors.ts";
 
 // A lock is held for milliseconds; one this old belongs to a process that died mid-write.
@@ -78,6 +77,8 @@ async function breakStale(path: string, seen: Holder | null, me: Holder): Promis
 
 export async function withLock<T>(resource: string, work: () => Promise<T>): Promise<T> {
   const path = `${resource}.lock`;
+  // node:os loads lazily: every static node: import costs start-up memory in the compiled binary.
+  const { hostname } = await import("node:os");
   const holder: Holder = { pid: process.pid, host: hostname(), token: crypto.randomUUID() };
   const started = Date.now();
   let delay = 2;
