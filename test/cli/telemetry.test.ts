@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { applyEvents } from "../../src/core/counters.ts";
 import { payloadProblem } from "../../src/core/payload.ts";
+import { updateCounts } from "../../src/io/counter-store.ts";
 import {
   asNobody,
   COMPILED,
@@ -121,6 +123,41 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect((await stat(h.data)).mode & 0o777).toBe(0o700);
     const second = JSON.parse((await cli(["telemetry", "show-payload"], cleanEnv(h.dir))).stdout);
     expect(second.anonymous_id).toBe(payload.anonymous_id);
+  });
+
+  test("show-payload carries the stored counters, by their fixed keys only", async () => {
+    const h = await home();
+    const now = new Date();
+    await updateCounts(h.data, (c) =>
+      applyEvents(
+        c,
+        [
+          { kind: "surface_request", surface: "tray" },
+          { kind: "builtin_tool_call", tool: "retrieve_tools" },
+          { kind: "builtin_tool_call", tool: "/home/alice/secret_tool" },
+          { kind: "upstream_tool_calls", count: 42 },
+          { kind: "rest_call", route: "GET /api/v1/status", status: 200 },
+          { kind: "error_category", category: "docker_pull_failed" },
+          { kind: "doctor_check", name: "docker_cli", passed: false },
+          { kind: "diagnostic_code", code: "MCPX_DOCKER_CLI_NOT_FOUND" },
+        ],
+        now,
+      ),
+    );
+    const r = await cli(["telemetry", "show-payload"], cleanEnv(h.dir));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const payload = JSON.parse(r.stdout);
+    expect(payloadProblem(payload)).toBe("");
+    expect(payload).toMatchObject({
+      surface_requests: { mcp: 0, cli: 0, webui: 0, tray: 1, unknown: 0 },
+      builtin_tool_calls: { retrieve_tools: 1 },
+      upstream_tool_call_count_bucket: "11-100",
+      rest_endpoint_calls: { "GET /api/v1/status": { "2xx": 1 } },
+      error_category_counts: { docker_pull_failed: 1 },
+      doctor_checks: { docker_cli: { pass: 0, fail: 1 } },
+      diagnostics: { error_code_counts_24h: { MCPX_DOCKER_CLI_NOT_FOUND: 1 } },
+    });
+    expect(r.stdout).not.toContain("alice");
   });
 
   test("show-payload while off: empty id, nothing written, still valid JSON", async () => {

@@ -2,8 +2,10 @@
 import { defineCommand } from "citty";
 import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
+import { usageAt } from "../../core/counters.ts";
 import { CliError, ExitCode } from "../../errors.ts";
 import { loadConfig } from "../../io/config-store.ts";
+import { readCounts } from "../../io/counter-store.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
 import { printJson, printNotice } from "../../io/output.ts";
 import { globalArgs } from "../global-args.ts";
@@ -16,7 +18,7 @@ export default defineCommand({
   args: globalArgs,
   async run({ args }) {
     const ctx = loadContext(args);
-    const { config } = await loadConfig(ctx.configPath);
+    const [{ config }, counts] = await Promise.all([loadConfig(ctx.configPath), readCounts(ctx.dataDir)]);
     const identity = await ensureIdentity(ctx, ctx.configPath, config).catch((error) => {
       // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
       if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
@@ -25,6 +27,6 @@ export default defineCommand({
       );
       return null;
     });
-    printJson(await collectPayload(ctx, { config, identity }));
+    printJson(await collectPayload(ctx, { config, identity, usage: usageAt(counts, ctx.now()) }));
   },
 });

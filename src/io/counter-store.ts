@@ -1,0 +1,133 @@
+// Reads and writes <dataDir>/telemetry-counters.json: locked, atomic read-modify-write of the counters.
+import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import * as v from "valibot";
+import {
+  applyEvents,
+  type CounterEvent,
+  type Counts,
+  CountsSchema,
+  emptyCounts,
+  pruneCounts,
+} from "../core/counters.ts";
+import type { Env } from "../core/env.ts";
+import { decideOptOut } from "../core/optout.ts";
+import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { withLock } from "./lock.ts";
+
+const FILE = "telemetry-counters.json";
+
+export const counterStorePath = (dataDir: string) => join(dataDir, FILE);
+
+interface Stored {
+  counts: Counts;
+  corrupt: boolean;
+}
+
+const denied = (code: string) => code === "EACCES" || code === "EPERM" || code === "EROFS";
+
+async function readStored(path: string): Promise<Stored> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === "ENOENT") return { counts: emptyCounts(), corrupt: false };
+    const why = denied(code) ? "permission denied" : (error as Error).message;
+    throw new CliError(`cannot read ${path}: ${why}`, ExitCode.failure, "check the file's owner and mode");
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  // Counters are not worth failing a command over: a broken store reads as empty, and the next write moves it aside.
+  const result = v.safeParse(CountsSchema, doc);
+  return result.success
+    ? { counts: result.output, corrupt: false }
+    : { counts: emptyCounts(), corrupt: true };
+}
+
+export async function readCounts(dataDir: string): Promise<Counts> {
+  return (await readStored(counterStorePath(dataDir))).counts;
+}
+
+// Keeps the broken file for a human to look at; colons would not do in a Windows file name.
+function corruptName(path: string, now: Date): string {
+  const stamp = Number.isFinite(now.getTime()) ? now.toISOString().replaceAll(":", "-") : String(Date.now());
+  return `${path}.corrupt-${stamp}`;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await chmod(temp, 0o600);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function writeError(path: string, error: unknown): CliError {
+  const code = errnoOf(error);
+  const why = denied(code)
+    ? "permission denied"
+    : code === "ENOTDIR" || code === "EEXIST"
+      ? "a part of the path is a file"
+      : (error as Error).message;
+  return new CliError(
+    `cannot write ${path}: ${why}`,
+    ExitCode.failure,
+    "check the data folder's owner and mode",
+  );
+}
+
+/** Re-reads inside the lock so increments from other processes are never lost; returns what was written. */
+export async function updateCounts(
+  dataDir: string,
+  change: (counts: Counts) => Counts,
+  now: Date = new Date(),
+): Promise<Counts> {
+  const path = counterStorePath(dataDir);
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    return await withLock(path, async () => {
+      const stored = await readStored(path);
+      const next = pruneCounts(change(stored.counts), now);
+      if (stored.corrupt) await rename(path, corruptName(path, now));
+      await writeAtomic(path, `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw writeError(path, error);
+  }
+}
+
+export interface RecordContext {
+  env: Env;
+  dataDir: string;
+  now: () => Date;
+}
+
+/** Writes through the lock at once (short-lived commands); records nothing, and touches no file, while telemetry is off. */
+export async function recordEvents(
+  ctx: RecordContext,
+  configEnabled: boolean | null | undefined,
+  events: readonly CounterEvent[],
+): Promise<boolean> {
+  if (!decideOptOut(ctx.env, configEnabled).enabled) return false;
+  if (events.length === 0) return true;
+  const now = ctx.now();
+  await updateCounts(ctx.dataDir, (counts) => applyEvents(counts, events, now), now);
+  return true;
+}
