@@ -12,6 +12,9 @@ const args = [
   "--compile",
   "--minify",
   "--bytecode",
+  // A .env or bunfig.toml in the user's working folder must never change what the binary does.
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
   `--define=MCPPROXY_VERSION=${JSON.stringify(`v${pkg.version}`)}`,
   `--outfile=${outfile}`,
   ...(target ? [`--target=${target}`] : []),

@@ -19,7 +19,7 @@ stage build "$bin/bun" scripts/build.ts
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "== bun test"
-"$bin/bun" test "$@" 2>&1 | tee "$log"
+"$bin/bun" test --timeout=60000 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 count() { grep -E "^ *[0-9]+ $1\$" "$log" | tail -1 | awk '{print $1}'; }
 tests_passed=$(count pass) tests_failed=$(count fail) tests_skipped=$(count skip)

@@ -116,11 +116,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const resolved = await resolveCommand(argv);
     const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
-    const color = outputFrom(
-      { color: !argv.includes("--no-color") },
-      process.env,
-      isTerminal(1),
-    ).color;
+    const color = outputFrom({ color: !argv.includes("--no-color") }, process.env, isTerminal(1)).color;
     if (resolved.help || (!cmd.run && argv.length === 0)) {
       const usage = await usageOf(resolved);
       console.log(color ? usage : stripAnsi(usage));

@@ -48,7 +48,9 @@ export function isTerminal(fd: 0 | 1 | 2): boolean {
   if (!isatty && typeof Bun !== "undefined" && libc[process.platform]) {
     try {
       const { dlopen, FFIType } = require("bun:ffi") as Ffi;
-      const lib = dlopen(libc[process.platform] as string, { isatty: { args: [FFIType.i32], returns: FFIType.i32 } });
+      const lib = dlopen(libc[process.platform] as string, {
+        isatty: { args: [FFIType.i32], returns: FFIType.i32 },
+      });
       isatty = (n) => lib.symbols.isatty(n) === 1;
     } catch {}
   }

@@ -11,7 +11,11 @@ const binary = join(root, "dist/mcpproxy");
 const hello = join(out, "hello");
 
 function sh(cmd: string[], env?: Record<string, string>): string {
-  const r = Bun.spawnSync(cmd, { cwd: root, env: env ?? (process.env as Record<string, string>), stderr: "inherit" });
+  const r = Bun.spawnSync(cmd, {
+    cwd: root,
+    env: env ?? (process.env as Record<string, string>),
+    stderr: "inherit",
+  });
   if (r.exitCode !== 0) throw new Error(`failed: ${cmd.join(" ")}`);
   return r.stdout.toString();
 }
@@ -27,7 +31,10 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 // A steady-state install: a real config with servers, an id already made, telemetry on.
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
-await copyFile(join(root, "../shared/fixtures/configs/e2e-config.json"), join(home, ".mcpproxy/mcp_config.json"));
+await copyFile(
+  join(root, "../shared/fixtures/configs/e2e-config.json"),
+  join(home, ".mcpproxy/mcp_config.json"),
+);
 const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };
 sh([binary, "telemetry", "show-payload"], env);
 
@@ -53,7 +60,11 @@ sh(
   ],
   { ...env, PATH: process.env.PATH ?? "" },
 );
-const results = (await Bun.file(json).json()).results as Array<{ command: string; mean: number; stddev: number }>;
+const results = (await Bun.file(json).json()).results as Array<{
+  command: string;
+  mean: number;
+  stddev: number;
+}>;
 const floor = results[0]?.mean ?? Number.NaN;
 
 const rss = (cmd: string[]) => Number(sh(["python3", "scripts/bench/peak-rss.py", "20", ...cmd], env).trim());
@@ -68,4 +79,6 @@ for (const [i, r] of results.entries()) {
     `| ${r.command} | ${(r.mean * 1000).toFixed(2)} ms | ${(r.stddev * 1000).toFixed(2)} ms | ${(r.mean / floor).toFixed(2)} | ${mib(rss(cmd))} MiB |`,
   );
 }
-console.log(`\nbinary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`);
+console.log(
+  `\nbinary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`,
+);
