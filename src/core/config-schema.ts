@@ -4,16 +4,23 @@ import * as v from "valibot";
 // The Go edition reads JSON null as "default" for every field, so null is legal everywhere.
 const bool = v.nullish(v.boolean());
 const str = v.nullish(v.string());
-const block = <T extends v.ObjectEntries>(entries: T) => v.nullish(v.looseObject(entries));
+// valibot's looseObject takes arrays too; the Go edition does not, and a write would lose them.
+const object = <T extends v.ObjectEntries>(entries: T) =>
+  v.pipe(
+    v.unknown(),
+    v.check((value) => !Array.isArray(value), "list"),
+    v.looseObject(entries),
+  );
+const block = <T extends v.ObjectEntries>(entries: T) => v.nullish(object(entries));
 
-export const ServerSchema = v.looseObject({
+export const ServerSchema = object({
   name: str,
   protocol: str,
   command: str,
   url: str,
   enabled: bool,
   quarantined: bool,
-  oauth: v.nullish(v.looseObject({})),
+  oauth: block({}),
   isolation: block({ enabled: bool }),
 });
 
@@ -27,7 +34,8 @@ export const ConfigSchema = v.looseObject({
     last_startup_outcome: str,
     notice_shown: bool,
   }),
-  mcpServers: v.nullish(v.array(ServerSchema)),
+  // Go reads the list as []*ServerConfig, so a null entry is legal (and skipped).
+  mcpServers: v.nullish(v.array(v.nullable(ServerSchema))),
   docker_isolation: block({ enabled: bool }),
   enable_socket: bool,
   enable_prompts: bool,
@@ -75,6 +83,8 @@ export function validateConfig(doc: unknown): { ok: true; config: Config } | { o
   const result = v.safeParse(ConfigSchema, doc);
   if (result.success) return { ok: true, config: result.output };
   const issue = result.issues[0];
+  if (issue.type === "check")
+    return { ok: false, problem: `${keyPath(issue)} must be an object, got a list` };
   const expected = (issue.expected ?? "")
     .replace(/^\(|\)$/g, "")
     .split(" | ")

@@ -6,7 +6,7 @@ import {
   DOCTOR_CHECK_NAME,
   ERROR_CATEGORIES,
   PayloadSchema,
-  REST_ROUTE_KEY,
+  REST_ROUTES,
   SURFACES,
 } from "./payload-schema.ts";
 import type { Usage } from "./usage.ts";
@@ -98,7 +98,7 @@ export function applyEvent(counts: Counts, event: CounterEvent, now: Date): Coun
     }
     case "rest_call": {
       const status = statusClass(event.status);
-      if (!status || !isKey(REST_ROUTE_KEY, event.route)) return counts;
+      if (!status || !isOneOf(REST_ROUTES, event.route)) return counts;
       const route = increment(own(counts.rest_endpoint_calls, event.route) ?? {}, status);
       return { ...counts, rest_endpoint_calls: { ...counts.rest_endpoint_calls, [event.route]: route } };
     }

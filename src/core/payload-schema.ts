@@ -42,8 +42,21 @@ export const PROTOCOLS = ["stdio", "http", "sse", "streamable_http", "auto"] as 
 export const ENV_KINDS = ["interactive", "ci", "cloud_ide", "container", "headless", "unknown"] as const;
 export const LAUNCH_SOURCES = ["installer", "tray", "cli", "unknown"] as const;
 export const DOCTOR_CHECK_NAME = /^[a-z_][a-z0-9_]*$/;
-export const REST_ROUTE_KEY =
-  /^(?:(?:GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/[A-Za-z0-9_{}/.-]*|UNMATCHED)$/;
+/** The daemon's route templates (payload.md, "API"); anything else is counted as UNMATCHED, never by path. */
+export const REST_ROUTES = [
+  "GET /api/v1/status",
+  "GET /api/v1/telemetry/status",
+  "GET /api/v1/telemetry/payload",
+  "POST /api/v1/telemetry/heartbeat",
+  "POST /api/v1/telemetry/events",
+  "POST /api/v1/diagnostics/classify",
+  "GET /api/v1/diagnostics/codes",
+  "GET /api/v1/diagnostics/codes/{code}",
+  "GET /api/v1/docker/source",
+  "UNMATCHED",
+] as const;
+/** `v<semver>` of a release, or `dev` for a source run. */
+export const VERSION = /^(?:dev|v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
 
 export type Surface = (typeof SURFACES)[number];
 export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];
@@ -63,12 +76,13 @@ const someCounts = <const K extends readonly string[]>(keys: K) =>
     },
   );
 
+const statusCounts = someCounts(STATUS_CLASSES);
 const uuid = v.pipe(v.string(), v.uuid());
 const timestamp = v.pipe(v.string(), v.isoTimestamp());
 
 export const PayloadSchema = v.strictObject({
   anonymous_id: v.union([v.literal(""), uuid]),
-  version: v.string(),
+  version: v.pipe(v.string(), v.regex(VERSION)),
   edition: v.literal("personal"),
   os: v.pipe(v.string(), v.regex(/^[a-z0-9]+$/)),
   arch: v.pipe(v.string(), v.regex(/^[a-z0-9]+$/)),
@@ -82,13 +96,17 @@ export const PayloadSchema = v.strictObject({
   timestamp,
   schema_version: v.literal(5),
   anonymous_id_created_at: v.union([v.literal(""), timestamp]),
-  current_version: v.string(),
-  previous_version: v.string(),
+  current_version: v.pipe(v.string(), v.regex(VERSION)),
+  previous_version: v.union([v.literal(""), v.pipe(v.string(), v.regex(VERSION))]),
   last_startup_outcome: v.optional(v.picklist(STARTUP_OUTCOMES)),
   surface_requests: allCounts(SURFACES),
   builtin_tool_calls: someCounts(BUILTIN_TOOLS),
   upstream_tool_call_count_bucket: v.picklist(CALL_BUCKETS),
-  rest_endpoint_calls: v.record(v.pipe(v.string(), v.regex(REST_ROUTE_KEY)), someCounts(STATUS_CLASSES)),
+  rest_endpoint_calls: v.strictObject(
+    Object.fromEntries(REST_ROUTES.map((r) => [r, v.optional(statusCounts)])) as {
+      [P in (typeof REST_ROUTES)[number]]: v.OptionalSchema<typeof statusCounts, undefined>;
+    },
+  ),
   feature_flags: v.strictObject({
     enable_socket: v.boolean(),
     enable_web_ui: v.boolean(),

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { Config } from "./config-schema.ts";
 import { envKind } from "./environment.ts";
-import type { Identity } from "./identity.ts";
+import { formatRfc3339, type Identity, parseRfc3339 } from "./identity.ts";
 import {
   type DockerCliSource,
   type EnvMarkers,
@@ -11,6 +11,7 @@ import {
   PayloadSchema,
   ROUTING_MODES,
   STARTUP_OUTCOMES,
+  VERSION,
 } from "./payload-schema.ts";
 import { serverFacts } from "./servers.ts";
 import { callCountBucket, type Usage } from "./usage.ts";
@@ -43,6 +44,10 @@ export function buildPayload(input: PayloadInputs): Payload {
   const servers = serverFacts(config);
   const quarantine = config.quarantine_enabled ?? true;
   const outcome = oneOf(STARTUP_OUTCOMES, input.startupOutcome ?? telemetry.last_startup_outcome);
+  const previous = telemetry.last_reported_version ?? "";
+  // Normalised to UTC seconds, so neither an odd spelling nor the user's time zone is sent.
+  const created = parseRfc3339(input.identity?.createdAt ?? "");
+  const createdAt = created ? formatRfc3339(created) : "";
   const codes = Object.fromEntries(
     Object.entries(usage.error_code_counts_24h).filter(([, n]) => (n ?? 0) > 0),
   );
@@ -60,11 +65,12 @@ export function buildPayload(input: PayloadInputs): Payload {
     // An unknown mode (a newer Go edition's, or a typo) is reported as the default, never as text.
     routing_mode: oneOf(ROUTING_MODES, config.routing_mode) ?? "retrieve_tools",
     quarantine_enabled: quarantine,
-    timestamp: `${input.now.toISOString().slice(0, 19)}Z`,
+    timestamp: formatRfc3339(input.now),
     schema_version: 5,
-    anonymous_id_created_at: input.identity?.createdAt ?? "",
+    anonymous_id_created_at: createdAt,
     current_version: input.version,
-    previous_version: telemetry.last_reported_version ?? "",
+    // Only a version we could have written: a hand-edited value never leaves the machine.
+    previous_version: VERSION.test(previous) ? previous : "",
     ...(outcome ? { last_startup_outcome: outcome } : {}),
     surface_requests: usage.surface_requests,
     builtin_tool_calls: usage.builtin_tool_calls,

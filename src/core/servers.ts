@@ -33,7 +33,7 @@ export function protocolKind(protocol: string | null | undefined): Protocol {
 }
 
 export function serverFacts(config: Config) {
-  const servers = config.mcpServers ?? [];
+  const servers = (config.mcpServers ?? []).filter((s) => s !== null);
   const providers = new Set<OAuthProvider>();
   const protocols: Record<Protocol, number> = { stdio: 0, http: 0, sse: 0, streamable_http: 0, auto: 0 };
   let isolated = 0;

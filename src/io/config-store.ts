@@ -1,8 +1,9 @@
 // Reads and writes mcp_config.json: validated reads, and locked, atomic writes that keep what we do not own.
-import { chmod, mkdir, open, readFile, realpath, rename, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readFile, readlink, realpath, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { type Config, validateConfig } from "../core/config-schema.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { writeError, writeFileAtomic } from "./atomic-file.ts";
 import { withLock } from "./lock.ts";
 
 export interface LoadedConfig {
@@ -46,7 +47,14 @@ async function parseConfig(path: string, text: string, exists: boolean): Promise
       doc = JSON.parse(text);
     } catch {
       const { locateJsonError } = await import("./config-text.ts");
-      const at = locateJsonError(text);
+      // The locator recurses; text nested past the stack's depth still gets a clear message.
+      const at = (() => {
+        try {
+          return locateJsonError(text);
+        } catch {
+          return { line: 1, column: 1, reason: "not valid JSON" };
+        }
+      })();
       throw new CliError(
         `${path}:${at.line}:${at.column}: invalid JSON: ${at.reason}`,
         ExitCode.config,
@@ -65,36 +73,17 @@ async function parseConfig(path: string, text: string, exists: boolean): Promise
   return result.config;
 }
 
+/** Where a write must land: through a symlink (even a dangling one) to its target, never over the link. */
+async function writeTarget(path: string): Promise<string> {
+  const real = await realpath(path).catch(() => null);
+  if (real) return real;
+  const link = await readlink(path).catch(() => null);
+  return link === null ? path : resolve(dirname(path), link);
+}
+
 export async function loadConfig(path: string): Promise<LoadedConfig> {
   const { text, exists } = await readText(path);
   return { path, exists, config: await parseConfig(path, text, exists) };
-}
-
-function writeError(path: string, error: unknown): CliError {
-  const code = errnoOf(error);
-  const why = code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
-  return new CliError(`cannot write ${path}: ${why}`, ExitCode.failure, "check the folder's owner and mode");
-}
-
-async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
-  const temp = join(
-    dirname(path),
-    `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`,
-  );
-  try {
-    const handle = await open(temp, "wx", mode);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await chmod(temp, mode);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 /**
@@ -105,7 +94,7 @@ export async function updateConfig(
   path: string,
   change: (config: Config) => Array<{ path: string[]; value: unknown }>,
 ): Promise<Config> {
-  const target = await realpath(path).catch(() => path);
+  const target = await writeTarget(path);
   try {
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -118,13 +107,18 @@ export async function updateConfig(
       const edits = change(config);
       if (edits.length === 0) return config;
       const { editJsonText } = await import("./config-text.ts");
-      const next = editJsonText(text, edits);
+      let next: string;
+      try {
+        next = editJsonText(text, edits);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        throw new CliError(`${target}: the JSON is nested too deeply to edit safely`, ExitCode.config);
+      }
       const mode = exists ? (await stat(target)).mode & 0o7777 : 0o600;
-      await writeAtomic(target, next, mode);
+      await writeFileAtomic(target, next, mode);
       return parseConfig(target, next, true);
     });
   } catch (error) {
-    if (error instanceof CliError) throw error;
     throw writeError(target, error);
   }
 }

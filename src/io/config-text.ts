@@ -93,8 +93,11 @@ function fromValue(value: unknown): Doc {
 function setPath(doc: Doc, path: string[], value: unknown): Doc {
   const [head, ...rest] = path;
   if (head === undefined) return fromValue(value);
+  // null means "default" and may become an object; anything else would be lost, so refuse.
+  if (doc.kind !== "object" && !(doc.kind === "raw" && doc.text === "null")) {
+    throw new Error(`cannot set "${head}" inside a value that is not an object`);
+  }
   const target: Doc = doc.kind === "object" ? doc : { kind: "object", entries: [] };
-  if (target.kind !== "object") return target;
   // JSON.parse keeps the last of duplicate keys, so that is the one we change.
   const index = target.entries.findLastIndex((e) => e.key === head);
   const existing = index >= 0 ? target.entries[index] : undefined;

@@ -1,5 +1,5 @@
 // Reads and writes <dataDir>/telemetry-counters.json: locked, atomic read-modify-write of the counters.
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import * as v from "valibot";
 import {
@@ -13,6 +13,7 @@ import {
 import type { Env } from "../core/env.ts";
 import { decideOptOut } from "../core/optout.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { writeError, writeFileAtomic } from "./atomic-file.ts";
 import { withLock } from "./lock.ts";
 
 const FILE = "telemetry-counters.json";
@@ -59,38 +60,6 @@ function corruptName(path: string, now: Date): string {
   return `${path}.corrupt-${stamp}`;
 }
 
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const handle = await open(temp, "wx", 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await chmod(temp, 0o600);
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
-
-function writeError(path: string, error: unknown): CliError {
-  const code = errnoOf(error);
-  const why = denied(code)
-    ? "permission denied"
-    : code === "ENOTDIR" || code === "EEXIST"
-      ? "a part of the path is a file"
-      : (error as Error).message;
-  return new CliError(
-    `cannot write ${path}: ${why}`,
-    ExitCode.failure,
-    "check the data folder's owner and mode",
-  );
-}
-
 /** Re-reads inside the lock so increments from other processes are never lost; returns what was written. */
 export async function updateCounts(
   dataDir: string,
@@ -104,11 +73,10 @@ export async function updateCounts(
       const stored = await readStored(path);
       const next = pruneCounts(change(stored.counts), now);
       if (stored.corrupt) await rename(path, corruptName(path, now));
-      await writeAtomic(path, `${JSON.stringify(next, null, 2)}\n`);
+      await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`);
       return next;
     });
   } catch (error) {
-    if (error instanceof CliError) throw error;
     throw writeError(path, error);
   }
 }

@@ -1,9 +1,11 @@
 // Finds the docker CLI (PATH, well-known places, login shell) and remembers a login-shell find on disk.
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { posix, win32 } from "node:path";
 import type { Env } from "../core/env.ts";
+import type { DockerCliSource } from "../core/payload-schema.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 
-export type DockerCliSource = "path" | "bundled" | "login_shell" | "absent";
+export type { DockerCliSource };
 
 export interface DockerCliInput {
   env: Env;
@@ -157,14 +159,11 @@ async function readMemory(input: DockerCliInput): Promise<string> {
 }
 
 async function writeMemory(input: DockerCliInput, path: string): Promise<void> {
-  const file = memoryFile(input);
-  const temp = `${file}.${process.pid}.${crypto.randomUUID()}.tmp`;
   try {
     await mkdir(input.dataDir, { recursive: true, mode: 0o700 });
-    await writeFile(temp, `${JSON.stringify({ path, source: "login_shell" })}\n`, { mode: 0o600 });
-    await rename(temp, file);
+    await writeFileAtomic(memoryFile(input), `${JSON.stringify({ path, source: "login_shell" })}\n`);
   } catch {
-    await rm(temp, { force: true }).catch(() => {});
+    // Remembering is an optimisation for show-payload; failing to is not the user's problem.
   }
 }
 

@@ -23,7 +23,11 @@ function alive(pid: number): boolean {
 
 async function readHolder(path: string): Promise<{ holder: Holder | null; ageMs: number } | null> {
   try {
-    const [text, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      throw new CliError(`${path} is a folder, not a lock file`, 1, "remove it if no mcpproxy is running");
+    }
+    const text = await readFile(path, "utf8");
     let holder: Holder | null = null;
     try {
       holder = JSON.parse(text) as Holder;
@@ -36,22 +40,33 @@ async function readHolder(path: string): Promise<{ holder: Holder | null; ageMs:
 }
 
 async function tryCreate(path: string, holder: Holder): Promise<boolean> {
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
-    const handle = await open(path, "wx", 0o600);
-    await handle.writeFile(JSON.stringify(holder));
-    await handle.close();
-    return true;
+    handle = await open(path, "wx", 0o600);
   } catch (error) {
     if (errnoOf(error) === "EEXIST") return false;
     throw error;
   }
+  try {
+    await handle.writeFile(JSON.stringify(holder));
+    await handle.close();
+    return true;
+  } catch (error) {
+    // A lock we could not fill in (disk full) must not be left behind for others to wait on.
+    await handle.close().catch(() => {});
+    await rm(path, { force: true });
+    throw error;
+  }
 }
 
+/**
+ * A live holder on this host is never stale, however long it takes (a slow disk, a stopped
+ * process): breaking it would lose its write. Age decides only what the pid cannot.
+ */
 function isStale(found: { holder: Holder | null; ageMs: number }, host: string): boolean {
-  if (found.ageMs > STALE_AFTER_MS) return true;
   const holder = found.holder;
-  // A lock without a readable holder may be mid-write by its creator: only age can tell.
-  return !!holder && holder.host === host && typeof holder.pid === "number" && !alive(holder.pid);
+  if (holder && holder.host === host && typeof holder.pid === "number") return !alive(holder.pid);
+  return found.ageMs > STALE_AFTER_MS;
 }
 
 /**
@@ -75,7 +90,11 @@ async function breakStale(path: string, seen: Holder | null, me: Holder): Promis
   }
 }
 
-export async function withLock<T>(resource: string, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(
+  resource: string,
+  work: () => Promise<T>,
+  giveUpAfterMs = GIVE_UP_AFTER_MS,
+): Promise<T> {
   const path = `${resource}.lock`;
   // node:os loads lazily: every static node: import costs start-up memory in the compiled binary.
   const { hostname } = await import("node:os");
@@ -88,7 +107,7 @@ export async function withLock<T>(resource: string, work: () => Promise<T>): Pro
       await breakStale(path, found.holder, holder);
       continue;
     }
-    if (Date.now() - started > GIVE_UP_AFTER_MS) {
+    if (Date.now() - started > giveUpAfterMs) {
       const who = found?.holder?.pid ? ` by process ${found.holder.pid}` : "";
       throw new CliError(
         `${resource} is locked${who}`,

@@ -1,7 +1,18 @@
 // The telemetry commands end to end: from source and compiled, in a temp HOME, env built from nothing.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { applyEvents } from "../../src/core/counters.ts";
 import { payloadProblem } from "../../src/core/payload.ts";
@@ -234,6 +245,9 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
       /telemetry\.enabled must be a boolean, got "yes"/,
     ],
     ["mcpServers is an object", `{"mcpServers": {}}`, /mcpServers must be a list, got an object/],
+    ["telemetry is a list", `{"telemetry": [1, 2]}`, /telemetry must be an object, got a list/],
+    ["a server is a list", `{"mcpServers": [[]]}`, /mcpServers\[0\] must be an object, got a list/],
+    ["nested past any stack", `${"[".repeat(200_000)}`, /:1:\d+: invalid JSON/],
   ];
   test.each(broken)(
     "a config with %s: exit 4, one clear line, file untouched",
@@ -259,6 +273,52 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
       }
     },
   );
+
+  test("odd but legal values: null servers, a date in another zone, a hand-edited version", async () => {
+    const h = await home();
+    await writeConfig(
+      h.config,
+      JSON.stringify({
+        mcpServers: [null, { name: "a", protocol: "stdio" }],
+        telemetry: {
+          anonymous_id: "0b0e2c1a-4a53-4b8e-9d57-1f5d6a8c3e21",
+          anonymous_id_created_at: "2026-11-19t17:30:00+05:30",
+          last_reported_version: "alice@laptop /Users/alice ghp_secret",
+        },
+      }),
+    );
+    const r = await cli(["telemetry", "show-payload"], cleanEnv(h.dir));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const payload = JSON.parse(r.stdout);
+    expect(payload).toMatchObject({
+      server_count: 1,
+      anonymous_id_created_at: "2026-11-19T12:00:00Z",
+      previous_version: "",
+      server_protocol_counts: { stdio: 1, http: 0, sse: 0, streamable_http: 0, auto: 0 },
+    });
+    expect(r.stdout).not.toContain("alice");
+  });
+
+  test("a dangling symlink as config: the write lands at its target, the link stays", async () => {
+    const h = await home();
+    await mkdir(h.data, { recursive: true });
+    const target = join(h.dir, "dotfiles", "mcp_config.json");
+    await mkdir(join(h.dir, "dotfiles"));
+    await symlink(target, h.config);
+    const r = await cli(["telemetry", "disable"], cleanEnv(h.dir));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect((await lstat(h.config)).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(await readFile(target, "utf8"))).toEqual({ telemetry: { enabled: false } });
+  });
+
+  test("a counter store that cannot be read: show-payload still prints, and says why", async () => {
+    const h = await home();
+    await mkdir(join(h.data, "telemetry-counters.json"), { recursive: true });
+    const r = await cli(["telemetry", "show-payload"], cleanEnv(h.dir, { DO_NOT_TRACK: "1" }));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).surface_requests).toEqual({ mcp: 0, cli: 0, webui: 0, tray: 0, unknown: 0 });
+    expect(r.stderr).toContain("showing the payload without counters");
+  });
 
   test("--config pointing at a folder: exit 4", async () => {
     const h = await home();

@@ -18,7 +18,7 @@ import {
   BUILTIN_TOOLS,
   DOCTOR_CHECK_NAME,
   ERROR_CATEGORIES,
-  REST_ROUTE_KEY,
+  REST_ROUTES,
   STATUS_CLASSES,
   SURFACES,
 } from "../../src/core/payload-schema.ts";
@@ -112,6 +112,7 @@ describe("applyEvent", () => {
     ["REST query string", { kind: "rest_call", route: "GET /api/v1/status?user=me", status: 200 }],
     ["REST status 99", { kind: "rest_call", route: "GET /api/v1/status", status: 99 }],
     ["REST status 600", { kind: "rest_call", route: "GET /api/v1/status", status: 600 }],
+    ["REST template not served", { kind: "rest_call", route: "GET /alice/secret-project/{id}", status: 200 }],
     ["REST status fraction", { kind: "rest_call", route: "GET /api/v1/status", status: 200.5 }],
     ["unknown category", { kind: "error_category", category: "disk_full" }],
     ["doctor name with capitals", { kind: "doctor_check", name: "Docker", passed: true }],
@@ -364,7 +365,7 @@ describe("properties", () => {
         expect(only(Object.keys(u.doctor_checks), (k) => DOCTOR_CHECK_NAME.test(k))).toBe(true);
         expect(only(Object.keys(u.error_code_counts_24h), isDiagnosticCode)).toBe(true);
         for (const [route, classes] of Object.entries(u.rest_endpoint_calls)) {
-          expect(REST_ROUTE_KEY.test(route)).toBe(true);
+          expect(REST_ROUTES).toContain(route as never);
           expect(only(Object.keys(classes), (k) => (STATUS_CLASSES as readonly string[]).includes(k))).toBe(
             true,
           );

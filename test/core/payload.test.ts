@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { validateConfig } from "../../src/core/config-schema.ts";
 import { buildPayload, type PayloadInputs, payloadProblem } from "../../src/core/payload.ts";
+import { REST_ROUTES } from "../../src/core/payload-schema.ts";
 import { emptyUsage } from "../../src/core/usage.ts";
 import { FIXTURES } from "../support/cli.ts";
 
@@ -248,8 +249,7 @@ describe("privacy canaries", () => {
       "code_execution",
     ] as const)
       usage.builtin_tool_calls[t] = 1e9;
-    for (let i = 0; i < 20; i++)
-      usage.rest_endpoint_calls[`GET /api/v1/route${i}/{id}`] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
+    for (const route of REST_ROUTES) usage.rest_endpoint_calls[route] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
     for (let i = 0; i < 20; i++) usage.doctor_checks[`check_number_${i}`] = { pass: 1e9, fail: 1e9 };
     const payload = buildPayload(
       inputs({ mcpServers: [{ oauth: {}, url: "https://github.com" }] }, { usage }),

@@ -34,22 +34,27 @@ describe("editJsonText", () => {
   });
   test("any JSON object survives an edit equal except for the edited key, in order", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.boolean(), (doc, enabled) => {
-        const text = JSON.stringify(doc);
-        const out = JSON.parse(editJsonText(text, [{ path: ["telemetry", "enabled"], value: enabled }]));
-        expect(out.telemetry.enabled).toBe(enabled);
-        delete out.telemetry.enabled;
-        const expected = JSON.parse(text);
-        if (
-          !("telemetry" in expected) ||
-          typeof expected.telemetry !== "object" ||
-          expected.telemetry === null ||
-          Array.isArray(expected.telemetry)
-        ) {
-          expected.telemetry = {};
-        }
-        expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.oneof(fc.constant(undefined), fc.constant(null), fc.dictionary(fc.string(), fc.jsonValue())),
+        fc.boolean(),
+        (doc, telemetry, enabled) => {
+          const input = telemetry === undefined ? doc : { ...doc, telemetry };
+          const text = JSON.stringify(input);
+          const out = JSON.parse(editJsonText(text, [{ path: ["telemetry", "enabled"], value: enabled }]));
+          expect(out.telemetry.enabled).toBe(enabled);
+          delete out.telemetry.enabled;
+          const expected = JSON.parse(text);
+          if (expected.telemetry == null) expected.telemetry = {};
+          expect(JSON.stringify(out)).toBe(JSON.stringify(expected));
+        },
+      ),
     );
   });
+  test.each([`{"telemetry": [1, 2]}`, `{"telemetry": 5}`, `{"telemetry": "x"}`])(
+    "refuses to replace a non-object on the way: %s",
+    (text) => {
+      expect(() => editJsonText(text, [{ path: ["telemetry", "enabled"], value: false }])).toThrow(/not an object/);
+    },
+  );
 });

@@ -2,7 +2,7 @@
 import { defineCommand } from "citty";
 import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
-import { usageAt } from "../../core/counters.ts";
+import { emptyCounts, usageAt } from "../../core/counters.ts";
 import { CliError, ExitCode } from "../../errors.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { readCounts } from "../../io/counter-store.ts";
@@ -18,7 +18,15 @@ export default defineCommand({
   args: globalArgs,
   async run({ args }) {
     const ctx = loadContext(args);
-    const [{ config }, counts] = await Promise.all([loadConfig(ctx.configPath), readCounts(ctx.dataDir)]);
+    const [{ config }, counts] = await Promise.all([
+      loadConfig(ctx.configPath),
+      readCounts(ctx.dataDir).catch((error) => {
+        // Counts we cannot read are shown as none, and said so; they are not the user's config.
+        if (!(error instanceof CliError)) throw error;
+        printNotice(`mcpproxy: ${error.message}; showing the payload without counters`);
+        return emptyCounts();
+      }),
+    ]);
     const identity = await ensureIdentity(ctx, ctx.configPath, config).catch((error) => {
       // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
       if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
