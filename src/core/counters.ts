@@ -9,7 +9,7 @@ import {
   REST_ROUTES,
   SURFACES,
 } from "./payload-schema.ts";
-import type { Usage } from "./usage.ts";
+import { emptyUsage, type Usage } from "./usage.ts";
 
 const HOUR_SECONDS = 3600;
 const WINDOW_SECONDS = 24 * HOUR_SECONDS;
@@ -44,15 +44,9 @@ export type CounterEvent =
 type CountMap = Partial<Record<string, number>>;
 
 export function emptyCounts(): Counts {
-  return {
-    surface_requests: { mcp: 0, cli: 0, webui: 0, tray: 0, unknown: 0 },
-    builtin_tool_calls: {},
-    upstream_tool_calls: 0,
-    rest_endpoint_calls: {},
-    error_category_counts: {},
-    doctor_checks: {},
-    error_code_counts_by_hour: {},
-  };
+  // The store keeps hour buckets where the payload has its 24-hour sum.
+  const { error_code_counts_24h: _, ...usage } = emptyUsage();
+  return { ...usage, error_code_counts_by_hour: {} };
 }
 
 const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>

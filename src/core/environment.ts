@@ -1,5 +1,6 @@
 // Which kind of environment runs us, from facts gathered by the shell: booleans only.
 import type { Env } from "./env.ts";
+import { ciIsOn } from "./optout.ts";
 import type { EnvMarkers, LAUNCH_SOURCES, Payload } from "./payload-schema.ts";
 
 // Variables that CI services set; `CI` itself counts only as "true"/"1", as in the opt-out rule.
@@ -45,9 +46,8 @@ export interface EnvFacts {
 const set = (env: Env, name: string) => (env[name] ?? "").trim() !== "";
 
 export function detectEnvMarkers({ env, platform, tty, containerFile }: EnvFacts): EnvMarkers {
-  const ci = (env.CI ?? "").trim().toLowerCase();
   return {
-    has_ci_env: ci === "true" || ci === "1" || CI_VARS.some((n) => set(env, n)),
+    has_ci_env: ciIsOn(env) || CI_VARS.some((n) => set(env, n)),
     has_cloud_ide_env: CLOUD_IDE_VARS.some((n) => set(env, n)),
     is_container: containerFile || set(env, "container") || set(env, "KUBERNETES_SERVICE_HOST"),
     has_tty: tty,

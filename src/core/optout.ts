@@ -12,11 +12,16 @@ export interface OptOutDecision {
 
 const norm = (value: string | undefined) => (value ?? "").trim().toLowerCase();
 
+/** `CI` counts only as true or 1 (std-env-style checks would also count `CI=false`). */
+export function ciIsOn(env: Env): boolean {
+  const ci = norm(env.CI);
+  return ci === "true" || ci === "1";
+}
+
 export function envOverride(env: Env): EnvOverrideName {
   const dnt = norm(env.DO_NOT_TRACK);
   if (dnt !== "" && dnt !== "0") return "DO_NOT_TRACK";
-  const ci = norm(env.CI);
-  if (ci === "true" || ci === "1") return "CI";
+  if (ciIsOn(env)) return "CI";
   if (["false", "0", "off", "no"].includes(norm(env.MCPPROXY_TELEMETRY))) return "MCPPROXY_TELEMETRY=false";
   return "";
 }

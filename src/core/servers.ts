@@ -1,7 +1,7 @@
 // What the payload may say about configured servers: counts and fixed enums, never names or URLs.
 import type { Config } from "./config-schema.ts";
 import { wouldIsolate } from "./isolation.ts";
-import { OAUTH_PROVIDERS, type PROTOCOLS } from "./payload-schema.ts";
+import { OAUTH_PROVIDERS, PROTOCOLS } from "./payload-schema.ts";
 
 type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 type Protocol = (typeof PROTOCOLS)[number];
@@ -35,7 +35,7 @@ export function protocolKind(protocol: string | null | undefined): Protocol {
 export function serverFacts(config: Config) {
   const servers = (config.mcpServers ?? []).filter((s) => s !== null);
   const providers = new Set<OAuthProvider>();
-  const protocols: Record<Protocol, number> = { stdio: 0, http: 0, sse: 0, streamable_http: 0, auto: 0 };
+  const protocols = Object.fromEntries(PROTOCOLS.map((p) => [p, 0])) as Record<Protocol, number>;
   let isolated = 0;
   for (const server of servers) {
     // `oauth: {}` counts (an object); `oauth: null` does not.

@@ -1,6 +1,6 @@
 // The counted usage a payload carries: fixed keys and numbers only. The counter store fills it.
 import type { DiagnosticCode } from "./codes.ts";
-import type { CALL_BUCKETS, Payload } from "./payload-schema.ts";
+import { type CALL_BUCKETS, type Payload, SURFACES } from "./payload-schema.ts";
 
 export interface Usage {
   surface_requests: Payload["surface_requests"];
@@ -14,7 +14,7 @@ export interface Usage {
 
 export function emptyUsage(): Usage {
   return {
-    surface_requests: { mcp: 0, cli: 0, webui: 0, tray: 0, unknown: 0 },
+    surface_requests: Object.fromEntries(SURFACES.map((s) => [s, 0])) as Usage["surface_requests"],
     builtin_tool_calls: {},
     upstream_tool_calls: 0,
     rest_endpoint_calls: {},
