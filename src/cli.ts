@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 // Entry point: finds the command, hoists global flags, checks flags, runs it, and catches once.
-import { type ArgsDef, renderUsage, runCommand } from "citty";
+import type { ArgsDef } from "citty";
 import { globalArgs } from "./commands/global-args.ts";
 import { type AnyCommand, commands } from "./commands/index.ts";
 import { outputFrom } from "./context.ts";
@@ -78,32 +78,62 @@ async function resolveCommand(argv: string[]): Promise<Resolved> {
   return { path, names, rawArgs, help };
 }
 
-/** citty ignores flags it does not know; we refuse them, and stray arguments, with a hint. */
-function checkArgs(cmd: AnyCommand, args: ArgsDef, rawArgs: string[], names: string[]): void {
-  const flags = flagNames(args);
-  const takesPositionals = Object.values(args).some((d) => d.type === "positional");
+/**
+ * Parses a command's flags as citty would, but refuses unknown flags and stray arguments (citty
+ * ignores them). We do not call citty's runCommand: its parser loads node:util, ~4 MiB at start-up.
+ */
+function parseCommandArgs(cmd: AnyCommand, defs: ArgsDef, rawArgs: string[], names: string[]) {
+  const flags = flagNames(defs);
   const hint = `run \`${names.join(" ")} --help\` for usage`;
+  const args: Record<string, unknown> & { _: string[] } = { _: [] };
+  const canonical = new Map<string, string>();
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.default !== undefined) args[name] = def.default;
+    const alias = (def as { alias?: string | string[] }).alias;
+    for (const n of [name, ...(alias === undefined ? [] : [alias].flat())]) canonical.set(n, name);
+  }
   for (let i = 0; i < rawArgs.length; i++) {
     const arg = rawArgs[i] as string;
-    if (arg === "--") break;
-    if (arg.startsWith("-") && arg !== "-") {
-      const name = arg.replace(/^--?/, "").split("=")[0] as string;
-      const kind = flags.get(name);
-      if (!kind) throw usageError(`unknown flag "${arg.split("=")[0]}" for "${names.join(" ")}"`, hint);
-      if (kind === "value" && !arg.includes("=")) {
-        const value = rawArgs[i + 1];
-        if (value === undefined) throw usageError(`flag "${arg}" needs a value`, hint);
-        i++;
-      }
-    } else if (!takesPositionals && cmd.run) {
-      throw usageError(`unexpected argument "${arg}" for "${names.join(" ")}"`, hint);
+    if (arg === "--") {
+      args._.push(...rawArgs.slice(i + 1));
+      break;
     }
+    if (!arg.startsWith("-") || arg === "-") {
+      args._.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.replace(/^--?/, "").split(/=(.*)/s) as [string, string | undefined];
+    const kind = flags.get(flag);
+    if (!kind) throw usageError(`unknown flag "${arg.split("=")[0]}" for "${names.join(" ")}"`, hint);
+    if (kind === "boolean") {
+      const negated = !canonical.has(flag) && flag.startsWith("no-");
+      const name = canonical.get(negated ? flag.slice(3) : flag) as string;
+      args[name] = negated ? false : inline === undefined ? true : inline !== "false";
+      continue;
+    }
+    const value = inline ?? rawArgs[++i];
+    if (value === undefined) throw usageError(`flag "${arg}" needs a value`, hint);
+    args[canonical.get(flag) as string] = value;
   }
+  const positionals = Object.entries(defs).filter(([, d]) => d.type === "positional");
+  if (positionals.length === 0 && args._.length > 0 && cmd.run) {
+    throw usageError(`unexpected argument "${args._[0]}" for "${names.join(" ")}"`, hint);
+  }
+  positionals.forEach(([name], index) => {
+    if (args._[index] !== undefined) args[name] = args._[index];
+  });
+  // Commands may read `args["data-dir"]` or `args.dataDir`, as with citty.
+  for (const key of Object.keys(args)) {
+    const camel = key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camel !== key) args[camel] = args[key];
+  }
+  return args;
 }
 
 async function usageOf(resolved: Resolved): Promise<string> {
   const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
   const parent = resolved.path.length > 1 ? resolved.path[resolved.path.length - 2] : undefined;
+  const { renderUsage } = await import("citty");
   return renderUsage(cmd, parent);
 }
 
@@ -127,8 +157,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(stripAnsi(usage));
       throw usageError(`missing command for "${resolved.names.join(" ")}"`);
     }
-    checkArgs(cmd, await resolveValue<ArgsDef>(cmd.args ?? {}), resolved.rawArgs, resolved.names);
-    await runCommand(cmd, { rawArgs: resolved.rawArgs });
+    const defs = await resolveValue<ArgsDef>(cmd.args ?? {});
+    const args = parseCommandArgs(cmd, defs, resolved.rawArgs, resolved.names);
+    await cmd.run?.({ rawArgs: resolved.rawArgs, args: args as never, cmd });
     return ExitCode.ok;
   } catch (error) {
     return report(error, verbose);
@@ -141,11 +172,6 @@ function report(error: unknown, verbose: boolean): number {
     if (error.hint) console.error(`  hint: ${error.hint}`);
     if (verbose && error.stack) console.error(error.stack);
     return error.exitCode;
-  }
-  if ((error as { name?: string } | null)?.name === "CLIError") {
-    console.error(`mcpproxy: ${stripAnsi((error as Error).message)}`);
-    console.error("  hint: run `mcpproxy --help` for usage");
-    return ExitCode.failure;
   }
   const message = error instanceof Error ? error.message : String(error);
   console.error(`mcpproxy: internal error: ${message}`);

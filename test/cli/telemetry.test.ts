@@ -343,12 +343,41 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
   });
 
   test.each([
+    [["telemetry", "status", "--json"]],
+    [["--json", "telemetry", "status"]],
+    [["telemetry", "status", "-o", "json"]],
+    [["telemetry", "status", "-o=json", "--no-color"]],
+    [["telemetry", "status", "--output", "table", "--json=true"]],
+    [["--config=CFG", "telemetry", "status", "--json"]],
+    [["telemetry", "--config", "CFG", "status", "--verbose", "--json"]],
+  ])("flags in any place and form: %j", async (args) => {
+    const h = await home();
+    const r = await cli(
+      args.map((a) => a.replace("CFG", h.config)),
+      cleanEnv(h.dir),
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).config_path).toBe(h.config);
+  });
+
+  test("--json=false and --no-json give the table", async () => {
+    const h = await home();
+    for (const flag of ["--json=false", "--no-json"]) {
+      const r = await cli(["telemetry", "status", flag], cleanEnv(h.dir));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Telemetry\s+on/);
+    }
+  });
+
+  test.each([
     [["telemetry", "nope"], /unknown command "nope"/],
     [["nope"], /unknown command "nope"/],
     [["telemetry", "status", "--bogus"], /unknown flag "--bogus"/],
     [["telemetry", "status", "-o", "yaml"], /unknown output format "yaml"/],
     [["telemetry", "status", "extra"], /unexpected argument "extra"/],
     [["telemetry", "status", "--config"], /needs a value/],
+    [["telemetry", "status", "--no-config"], /unknown flag "--no-config"/],
+    [["telemetry", "status", "-x"], /unknown flag "-x"/],
     [["telemetry", "status", "--config", ""], /--config needs a path/],
     [["telemetry"], /missing command/],
   ])("usage error %j: exit 1 with a hint, nothing on stdout", async (args, message) => {
