@@ -171,6 +171,28 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect(r.stdout).not.toContain("alice");
   });
 
+  test("show-payload spawns nothing: neither the login shell nor a docker it finds", async () => {
+    const h = await home();
+    const bin = join(h.dir, "bin");
+    const marker = join(h.dir, "spawned");
+    await mkdir(bin);
+    for (const name of ["docker", "fake-shell"]) {
+      await writeFile(join(bin, name), `#!/bin/sh\necho "$0" >> ${marker}\n`, { mode: 0o755 });
+    }
+    const env = cleanEnv(h.dir, { PATH: `${bin}:/usr/bin:/bin`, SHELL: join(bin, "fake-shell") });
+    const r = await cli(["telemetry", "show-payload"], env);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).feature_flags.docker_cli_source).toBe("path");
+    const empty = cleanEnv(h.dir, {
+      PATH: "/nonexistent",
+      SHELL: join(bin, "fake-shell"),
+      MCPPROXY_DOCKER_CANDIDATES: "/nonexistent/docker",
+    });
+    const absent = await cli(["telemetry", "show-payload"], empty);
+    expect(JSON.parse(absent.stdout).feature_flags.docker_cli_source).toBe("absent");
+    expect(existsSync(marker)).toBe(false);
+  });
+
   test("show-payload while off: empty id, nothing written, still valid JSON", async () => {
     const h = await home();
     const r = await cli(["telemetry", "show-payload"], cleanEnv(h.dir, { DO_NOT_TRACK: "1" }));
