@@ -12,7 +12,11 @@ const TIME_TARGET_S = 1.5;
 const RSS_GROWTH_TARGET = 20;
 
 function sh(cmd: string[], env?: Record<string, string>): string {
-  const r = Bun.spawnSync(cmd, { cwd: root, env: env ?? (process.env as Record<string, string>), stderr: "inherit" });
+  const r = Bun.spawnSync(cmd, {
+    cwd: root,
+    env: env ?? (process.env as Record<string, string>),
+    stderr: "inherit",
+  });
   if (r.exitCode !== 0) throw new Error(`failed: ${cmd.join(" ")}`);
   return r.stdout.toString();
 }
@@ -89,7 +93,8 @@ if (!Bun.which("hyperfine") || !Bun.which("python3")) {
 }
 await mkdir(out, { recursive: true });
 sh([process.execPath, "scripts/build.ts"]);
-const logs = { "1M": join(out, "diagnose-1m.log"), "4M": join(out, "diagnose-4m.log") };
+// The generator's version is in the name, so a changed generator never measures a stale log.
+const logs = { "1M": join(out, "diagnose-v1-1m.log"), "4M": join(out, "diagnose-v1-4m.log") };
 await writeLog(logs["1M"], 1_000_000);
 await writeLog(logs["4M"], 4_000_000);
 
@@ -104,20 +109,32 @@ const commands: Array<[string, string]> = [
 sh(
   [
     "hyperfine",
+    "-N",
+    // GNU grep stops at the first match when its output is /dev/null, hyperfine's default.
+    "--output=pipe",
     "--warmup",
-    "2",
+    "1",
     "--runs",
-    "10",
+    "5",
     "--export-json",
     json,
     ...commands.flatMap(([name, cmd]) => ["-n", name, cmd]),
   ],
   env,
 );
-const results = (await Bun.file(json).json()).results as Array<{ command: string; mean: number; stddev: number }>;
+const results = (await Bun.file(json).json()).results as Array<{
+  command: string;
+  mean: number;
+  stddev: number;
+}>;
 
 const rss = (log: string) =>
-  Number(sh(["python3", "scripts/bench/peak-rss.py", "3", binary, "diagnose", "--file", log, "--json"], env).trim());
+  Number(
+    sh(
+      ["python3", "scripts/bench/peak-rss.py", "2", binary, "diagnose", "--file", log, "--json"],
+      env,
+    ).trim(),
+  );
 const rss1 = rss(logs["1M"]);
 const rss4 = rss(logs["4M"]);
 const growth = ((rss4 - rss1) / rss1) * 100;

@@ -10,4 +10,6 @@ export const commands: Record<string, Lazy> = {
   telemetry: () => load(import("./telemetry/index.ts")),
   docker: () => load(import("./docker/index.ts")),
   version: () => load(import("./version.ts")),
+  diagnose: () => load(import("./diagnose.ts")),
+  diagnostics: () => load(import("./diagnostics/index.ts")),
 };

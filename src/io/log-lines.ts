@@ -34,7 +34,7 @@ export async function openLog(path: string): Promise<LogFile> {
   const info = await stat(path).catch((error) => {
     throw readError(path, error);
   });
-  if (info.isDirectory()) throw readError(path, Object.assign(new Error("is a folder"), { code: "EISDIR" }));
+  if (info.isDirectory()) throw readError(path, { code: "EISDIR" });
   // Opened when first read, so an open error (EACCES) surfaces from the iteration, never unheard.
   async function* chunks() {
     try {

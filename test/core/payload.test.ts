@@ -249,7 +249,8 @@ describe("privacy canaries", () => {
       "code_execution",
     ] as const)
       usage.builtin_tool_calls[t] = 1e9;
-    for (const route of REST_ROUTES) usage.rest_endpoint_calls[route] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
+    for (const route of REST_ROUTES)
+      usage.rest_endpoint_calls[route] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
     for (let i = 0; i < 20; i++) usage.doctor_checks[`check_number_${i}`] = { pass: 1e9, fail: 1e9 };
     const payload = buildPayload(
       inputs({ mcpServers: [{ oauth: {}, url: "https://github.com" }] }, { usage }),

@@ -54,7 +54,9 @@ describe("editJsonText", () => {
   test.each([`{"telemetry": [1, 2]}`, `{"telemetry": 5}`, `{"telemetry": "x"}`])(
     "refuses to replace a non-object on the way: %s",
     (text) => {
-      expect(() => editJsonText(text, [{ path: ["telemetry", "enabled"], value: false }])).toThrow(/not an object/);
+      expect(() => editJsonText(text, [{ path: ["telemetry", "enabled"], value: false }])).toThrow(
+        /not an object/,
+      );
     },
   );
 });

@@ -1,0 +1,11 @@
+// The `diagnostics` group: only its meta and lazy subcommands.
+import { defineCommand } from "citty";
+
+const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as never);
+
+export default defineCommand({
+  meta: { name: "diagnostics", description: "Browse the catalog of MCPX_* diagnostic codes" },
+  subCommands: {
+    codes: () => load(import("./codes.ts")),
+  },
+});
