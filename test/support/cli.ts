@@ -84,3 +84,11 @@ export function asNobody(runner: Runner): Runner {
     command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ...runner.command],
   };
 }
+
+/** Whether `nobody` can reach and run this runner here (a clone inside a private folder cannot). */
+export async function nobodyCanRun(runner: Runner): Promise<boolean> {
+  if (!IS_ROOT) return true;
+  if (!Bun.which("setpriv")) return false;
+  const probe = await run(asNobody(runner), ["version"], { env: cleanEnv("/tmp"), cwd: "/" });
+  return probe.code === 0;
+}
