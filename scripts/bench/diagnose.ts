@@ -3,23 +3,13 @@
 // peak RSS at 4M lines no more than 20 % above 1M (the log is streamed, so memory must not grow with it).
 import { mkdir, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { ROOT, sh } from "./shell.ts";
 
-const root = resolve(import.meta.dir, "../..");
-const out = join(root, ".bench");
-const binary = join(root, "dist/mcpproxy");
+const out = join(ROOT, ".bench");
+const binary = join(ROOT, "dist/mcpproxy");
 const TIME_TARGET_S = 1.5;
 const RSS_GROWTH_TARGET = 20;
-
-function sh(cmd: string[], env?: Record<string, string>): string {
-  const r = Bun.spawnSync(cmd, {
-    cwd: root,
-    env: env ?? (process.env as Record<string, string>),
-    stderr: "inherit",
-  });
-  if (r.exitCode !== 0) throw new Error(`failed: ${cmd.join(" ")}`);
-  return r.stdout.toString();
-}
 
 // What real proxy logs hold: failures of every family, and a majority of ordinary lines.
 const FAILURES = [

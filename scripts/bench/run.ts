@@ -2,23 +2,13 @@
 // Needs hyperfine and python3 (Debian: apt-get install hyperfine). Figures go to stdout and .bench/.
 import { copyFile, mkdir, mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { ROOT, sh } from "./shell.ts";
 
-const root = resolve(import.meta.dir, "../..");
-const out = join(root, ".bench");
+const out = join(ROOT, ".bench");
 const bun = process.execPath;
-const binary = join(root, "dist/mcpproxy");
+const binary = join(ROOT, "dist/mcpproxy");
 const hello = join(out, "hello");
-
-function sh(cmd: string[], env?: Record<string, string>): string {
-  const r = Bun.spawnSync(cmd, {
-    cwd: root,
-    env: env ?? (process.env as Record<string, string>),
-    stderr: "inherit",
-  });
-  if (r.exitCode !== 0) throw new Error(`failed: ${cmd.join(" ")}`);
-  return r.stdout.toString();
-}
 
 if (!Bun.which("hyperfine")) {
   console.error("hyperfine is missing: apt-get install -y hyperfine");
@@ -32,7 +22,7 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
 await copyFile(
-  join(root, "../shared/fixtures/configs/e2e-config.json"),
+  join(ROOT, "../shared/fixtures/configs/e2e-config.json"),
   join(home, ".mcpproxy/mcp_config.json"),
 );
 const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };
@@ -44,8 +34,6 @@ const commands: Array<[string, string]> = [
   ["status --json", `${binary} telemetry status --json`],
 ];
 const json = join(out, "startup.json");
-const envArgs = Object.entries(env).flatMap(([k, v]) => ["--setup", `true`, "--env", `${k}=${v}`]);
-void envArgs;
 sh(
   [
     "hyperfine",

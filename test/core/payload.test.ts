@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { validateConfig } from "../../src/core/config-schema.ts";
 import { buildPayload, type PayloadInputs, payloadProblem } from "../../src/core/payload.ts";
-import { REST_ROUTES } from "../../src/core/payload-schema.ts";
+import { BUILTIN_TOOLS, REST_ROUTES } from "../../src/core/payload-schema.ts";
 import { emptyUsage } from "../../src/core/usage.ts";
 import { FIXTURES } from "../support/cli.ts";
 
@@ -239,16 +239,7 @@ describe("privacy canaries", () => {
   test("a fully populated payload stays under 8 KB", () => {
     const usage = emptyUsage();
     usage.surface_requests = { mcp: 1e9, cli: 1e9, webui: 1e9, tray: 1e9, unknown: 1e9 };
-    for (const t of [
-      "retrieve_tools",
-      "call_tool_read",
-      "call_tool_write",
-      "call_tool_destructive",
-      "upstream_servers",
-      "quarantine_security",
-      "code_execution",
-    ] as const)
-      usage.builtin_tool_calls[t] = 1e9;
+    for (const t of BUILTIN_TOOLS) usage.builtin_tool_calls[t] = 1e9;
     for (const route of REST_ROUTES)
       usage.rest_endpoint_calls[route] = { "2xx": 1e9, "4xx": 1e9, "5xx": 1e9 };
     for (let i = 0; i < 20; i++) usage.doctor_checks[`check_number_${i}`] = { pass: 1e9, fail: 1e9 };
