@@ -1,10 +1,34 @@
-// Reading error text for the classifier: lower-cased once, every search linear in the text's length.
-import type { Term, Wording } from "./classifier-wordings.ts";
+// Reading error text for the classifier: wordings compiled once into needle bits, each text scanned once.
+import { isNeedle, NeedleAutomaton, type NeedleBits } from "./classifier-needles.ts";
+import type { RuleTable, Term, Wording } from "./classifier-wordings.ts";
+import type { DiagnosticCode } from "./codes.ts";
 
-export interface ScannedText {
-  has(wording: Wording): boolean;
-  any(wordings: readonly Wording[]): boolean;
-  statusCodes(): Generator<number>;
+// A term the needle bits cannot settle alone: checked on the text once its needles are there.
+type Check =
+  | { readonly kind: "word"; readonly word: string }
+  | { readonly kind: "exact"; readonly text: string }
+  | { readonly kind: "lower"; readonly text: string }
+  | { readonly kind: "shNotFound" }
+  | { readonly kind: "spawnOf"; readonly docker: boolean };
+
+// Holds when every needle of `needles` is present and every check passes.
+interface CompiledWording {
+  readonly needles: NeedleBits;
+  readonly checks: readonly Check[];
+}
+
+/** Any of some wordings. A text holding no needle of `gate` (one each wording needs) matches none. */
+export interface WordingSet {
+  readonly gate: NeedleBits;
+  readonly open: boolean;
+  readonly wordings: readonly CompiledWording[];
+}
+
+/** A rule table: the code of its first entry whose wordings match. */
+export interface CompiledTable {
+  readonly gate: NeedleBits;
+  readonly open: boolean;
+  readonly entries: readonly (readonly [DiagnosticCode, WordingSet])[];
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -14,38 +38,209 @@ const isDigit = (ch: string | undefined) => ch !== undefined && ch >= "0" && ch 
 
 // Windows spells the program with its extension when given a full path.
 const DOCKER_NAMES = ["docker", "docker.exe"];
+// Deno `Failed to spawn 'P'`, Bun `posix_spawn 'P'` and `Executable not found in $PATH: "P"`.
+const QUOTED_SPAWNS = ["failed to spawn '", "posix_spawn '", 'executable not found in $path: "'];
+const STATUS = "status ";
 
-export function scanText(raw: string): ScannedText {
-  const lower = raw.toLowerCase();
-  const seen = new Map<string, boolean>();
-  const contains = (needle: string) => {
-    let found = seen.get(needle);
-    if (found === undefined) {
-      found = lower.includes(needle);
-      seen.set(needle, found);
+/** Compiles wordings into needle bits; `scanner()` then builds the one automaton over all their needles. */
+export class TextRules {
+  private readonly ids = new Map<string, number>();
+  private sealed = false;
+  private readonly status = this.needle(STATUS);
+  private readonly permissionDenied = this.needle("permission denied");
+  // A runtime spawn wording holds one of these: ` enoent` or a quoted prefix.
+  private readonly spawnIds = [" enoent", ...QUOTED_SPAWNS].map((n) => this.needle(n));
+
+  set(wordings: readonly Wording[]): WordingSet {
+    const compiled = wordings.map((w) => this.wording(w));
+    let open = false;
+    const gateIds: number[] = [];
+    for (const { needles, checks } of compiled) {
+      const first = firstBit(needles);
+      if (first !== -1) gateIds.push(first);
+      else if (checks.length > 0 && checks.every((c) => c.kind === "spawnOf")) gateIds.push(...this.spawnIds);
+      else open = true;
     }
-    return found;
-  };
+    return { gate: this.bits(gateIds), open, wordings: compiled };
+  }
 
+  table(table: RuleTable): CompiledTable {
+    const entries = table.map(([code, wordings]) => [code, this.set(wordings)] as const);
+    const gateIds = entries.flatMap(([, set]) => bitIds(set.gate));
+    return { gate: this.bits(gateIds), open: entries.some(([, set]) => set.open), entries };
+  }
+
+  scanner(): TextScan {
+    this.sealed = true;
+    const automaton = new NeedleAutomaton([...this.ids.keys()]);
+    return new TextScan(automaton, this.status, this.permissionDenied, this.bits(this.spawnIds));
+  }
+
+  private wording(wording: Wording): CompiledWording {
+    const ids: number[] = [];
+    const checks: Check[] = [];
+    // A literal the automaton can look for becomes a needle; any other is looked for in the text itself.
+    const literal = (text: string, check?: Check) => {
+      if (isNeedle(text)) ids.push(this.needle(text));
+      else if (check === undefined && text !== "") checks.push({ kind: "lower", text });
+      if (check !== undefined) checks.push(check);
+    };
+    for (const t of isTermList(wording) ? wording : [wording]) {
+      if (typeof t === "string") literal(t);
+      else if ("word" in t) literal(t.word, { kind: "word", word: t.word });
+      // ASCII lower-cases letter by letter, so text holding an ASCII `exact` holds its lower case once lowered.
+      else if ("exact" in t)
+        literal(isAscii(t.exact) ? t.exact.toLowerCase() : "", { kind: "exact", text: t.exact });
+      else if ("shNotFound" in t) literal(": not found", { kind: "shNotFound" });
+      else checks.push({ kind: "spawnOf", docker: t.spawnOf === "docker" });
+    }
+    return { needles: this.bits(ids), checks };
+  }
+
+  private needle(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      if (this.sealed) throw new Error("wordings compiled after the scanner was built");
+      id = this.ids.size;
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+
+  // Only as many words as the highest id needs: fewer words to test for each text.
+  private bits(ids: readonly number[]): NeedleBits {
+    const bits = new Int32Array(ids.length === 0 ? 0 : (Math.max(...ids) >> 5) + 1);
+    for (const id of ids) bits[id >> 5] = (bits[id >> 5] ?? 0) | (1 << (id & 31));
+    return bits;
+  }
+}
+
+function bitIds(bits: NeedleBits): number[] {
+  const ids: number[] = [];
+  for (let id = 0; id < bits.length * 32; id++)
+    if (((bits[id >> 5] ?? 0) & (1 << (id & 31))) !== 0) ids.push(id);
+  return ids;
+}
+
+/** A wording read straight off the text, term by term and without needles: the compiled form must agree. */
+export function holdsPlainly(raw: string, wording: Wording): boolean {
+  const lower = raw.toLowerCase();
   const term = (t: Term): boolean => {
-    if (typeof t === "string") return contains(t);
+    if (typeof t === "string") return lower.includes(t);
     if ("word" in t) return hasWord(lower, t.word);
     if ("exact" in t) return raw.includes(t.exact);
     if ("shNotFound" in t) return hasShNotFound(lower);
-    // Bun and Deno word an EACCES like a missing program; the text then says so.
-    if (contains("permission denied")) return false;
-    return t.spawnOf === "docker" ? spawnsProgram(lower, isDockerProgram) : spawnsProgram(lower, () => true);
+    if (lower.includes("permission denied")) return false;
+    return spawnsProgram(lower, t.spawnOf === "docker" ? isDockerProgram : anyProgram);
   };
-  const has = (wording: Wording): boolean => (isTermList(wording) ? wording.every(term) : term(wording));
-
-  return {
-    has,
-    any: (wordings) => wordings.some(has),
-    statusCodes: () => statusCodes(lower),
-  };
+  return isTermList(wording) ? wording.every(term) : term(wording);
 }
 
 const isTermList = (wording: Wording): wording is readonly Term[] => Array.isArray(wording);
+const isAscii = (text: string) => !/[\u0080-\uffff]/.test(text);
+const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
+
+/** One text at a time: `scan` resets it, so a classifier reuses a single instance. */
+export class TextScan {
+  private raw = "";
+  private lowered: string | undefined;
+  private readonly present: NeedleBits;
+
+  constructor(
+    private readonly automaton: NeedleAutomaton,
+    private readonly status: number,
+    private readonly permissionDenied: number,
+    private readonly spawnGate: NeedleBits,
+  ) {
+    this.present = new Int32Array(automaton.words);
+  }
+
+  scan(raw: string): this {
+    this.raw = raw;
+    this.lowered = undefined;
+    this.present.fill(0);
+    // Some non-ASCII letters lower-case to ASCII (the Kelvin sign to `k`): such a text is scanned lower-cased.
+    if (!this.automaton.scanAscii(raw, this.present)) {
+      this.present.fill(0);
+      this.automaton.scanLower(this.lower(), this.present);
+    }
+    return this;
+  }
+
+  /** Lets go of the text, so that a long one is not kept alive until the next. */
+  clear(): void {
+    this.raw = "";
+    this.lowered = undefined;
+  }
+
+  any(set: WordingSet): boolean {
+    if (!set.open && !this.someOf(set.gate)) return false;
+    for (const wording of set.wordings) if (this.holds(wording)) return true;
+    return false;
+  }
+
+  first(table: CompiledTable): DiagnosticCode | undefined {
+    if (!table.open && !this.someOf(table.gate)) return undefined;
+    for (const [code, set] of table.entries) if (this.any(set)) return code;
+    return undefined;
+  }
+
+  /** The first `status NNN` of the text, left to right, that `decide` maps. */
+  firstStatus<T>(decide: (status: number) => T | undefined): T | undefined {
+    if (!this.hasNeedle(this.status)) return undefined;
+    const lower = this.lower();
+    for (let at = lower.indexOf(STATUS); at !== -1; at = lower.indexOf(STATUS, at + 1)) {
+      const digits = at + STATUS.length;
+      if (isDigit(lower[digits]) && isDigit(lower[digits + 1]) && isDigit(lower[digits + 2])) {
+        if (isDigit(lower[digits + 3])) continue;
+        const decided = decide(Number(lower.slice(digits, digits + 3)));
+        if (decided !== undefined) return decided;
+      }
+    }
+    return undefined;
+  }
+
+  private lower(): string {
+    if (this.lowered === undefined) this.lowered = this.raw.toLowerCase();
+    return this.lowered;
+  }
+
+  private hasNeedle(id: number): boolean {
+    return ((this.present[id >> 5] ?? 0) & (1 << (id & 31))) !== 0;
+  }
+
+  private someOf(bits: NeedleBits): boolean {
+    for (let w = 0; w < bits.length; w++) if (((this.present[w] ?? 0) & (bits[w] ?? 0)) !== 0) return true;
+    return false;
+  }
+
+  private holds(wording: CompiledWording): boolean {
+    const { needles } = wording;
+    for (let w = 0; w < needles.length; w++) {
+      const need = needles[w] ?? 0;
+      if (((this.present[w] ?? 0) & need) !== need) return false;
+    }
+    for (const check of wording.checks) if (!this.passes(check)) return false;
+    return true;
+  }
+
+  private passes(check: Check): boolean {
+    switch (check.kind) {
+      case "word":
+        return hasWord(this.lower(), check.word);
+      case "exact":
+        return this.raw.includes(check.text);
+      case "lower":
+        return this.lower().includes(check.text);
+      case "shNotFound":
+        return hasShNotFound(this.lower());
+      case "spawnOf":
+        // Bun and Deno word an EACCES like a missing program; the text then says so.
+        if (this.hasNeedle(this.permissionDenied) || !this.someOf(this.spawnGate)) return false;
+        return spawnsProgram(this.lower(), check.docker ? isDockerProgram : anyProgram);
+    }
+  }
+}
 
 function hasWord(lower: string, word: string): boolean {
   for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
@@ -65,6 +260,8 @@ function hasShNotFound(lower: string): boolean {
 
 type ProgramTest = (lower: string, start: number, end: number) => boolean;
 
+const anyProgram: ProgramTest = () => true;
+
 // Is lower[start, end) the docker program itself, or a path whose last part is it?
 function isDockerProgram(lower: string, start: number, end: number): boolean {
   return DOCKER_NAMES.some((name) => {
@@ -78,9 +275,6 @@ function spawnsProgram(lower: string, test: ProgramTest): boolean {
   if (someSpawnEnoent(lower, test)) return true;
   return QUOTED_SPAWNS.some((prefix) => someQuoted(lower, prefix, test));
 }
-
-// Deno `Failed to spawn 'P'`, Bun `posix_spawn 'P'` and `Executable not found in $PATH: "P"`.
-const QUOTED_SPAWNS = ["failed to spawn '", "posix_spawn '", 'executable not found in $path: "'];
 
 // Occurrences of one needle asked for in increasing order, so each stretch of text is searched once.
 function occurrences(text: string, needle: string) {
@@ -135,15 +329,5 @@ function someQuoted(lower: string, prefix: string, test: ProgramTest): boolean {
     if (sameLine && end > start && test(lower, start, end)) return true;
     // The prefix ends with the quote, so no other occurrence can start before the closing quote.
     from = Math.max(at + 1, end - prefix.length + 1);
-  }
-}
-
-// `status NNN` occurrences, left to right.
-function* statusCodes(lower: string): Generator<number> {
-  for (let at = lower.indexOf("status "); at !== -1; at = lower.indexOf("status ", at + 1)) {
-    const digits = at + 7;
-    if (isDigit(lower[digits]) && isDigit(lower[digits + 1]) && isDigit(lower[digits + 2])) {
-      if (!isDigit(lower[digits + 3])) yield Number(lower.slice(digits, digits + 3));
-    }
   }
 }

@@ -1,6 +1,6 @@
 // Which MCPX_* code an error means: the 12 rules of diagnostics.md, first match wins, in their order.
 import * as v from "valibot";
-import { type ScannedText, scanText } from "./classifier-text.ts";
+import { type CompiledTable, TextRules, type TextScan, type WordingSet } from "./classifier-text.ts";
 import * as W from "./classifier-wordings.ts";
 import type { DiagnosticCode } from "./codes.ts";
 import { isDockerCommand } from "./isolation.ts";
@@ -42,21 +42,45 @@ interface Facts {
 
 const HTTP_TRANSPORTS: ReadonlySet<Transport> = new Set(["http", "sse", "streamable-http"]);
 
+// The wordings compiled once, in one place: every check on a text below is then a test of needle bits.
+const rules = new TextRules();
+const R = {
+  dockerCliMissing: rules.set(W.DOCKER_CLI_MISSING),
+  isolatedSpawn: rules.table(W.ISOLATED_SPAWN),
+  execFormat: rules.set(["exec format error"]),
+  ociRuntime: rules.set(W.OCI_RUNTIME),
+  stdioText: rules.table(W.STDIO_TEXT),
+  tls: rules.set(W.TLS),
+  deadline: rules.set(["context deadline exceeded"]),
+  oauth: rules.table(W.OAUTH),
+  dockerText: rules.table(W.DOCKER_TEXT),
+  networkText: rules.table(W.NETWORK_TEXT),
+  config: rules.table(W.CONFIG),
+  quarantine: rules.table(W.QUARANTINE),
+} satisfies Record<string, WordingSet | CompiledTable>;
+// One scanner, reset by each call: classification is synchronous, so calls never share it.
+const scanner = rules.scanner();
+
 export function classifyError(text: string, facts?: ClassifyFacts): DiagnosticCode {
   // Callers parse JSON and flags; a wrong type here must not throw, so it counts as absent.
-  const t = scanText(typeof text === "string" ? text : "");
-  const f = readFacts(facts);
+  const t = scanner.scan(typeof text === "string" ? text : "");
+  const code = decide(t, readFacts(facts));
+  t.clear();
+  return code;
+}
+
+function decide(t: TextScan, f: Facts): DiagnosticCode {
   return (
     (f.isolated ? isolatedSpawn(t, f) : undefined) ??
     spawnFacts(f) ??
     (f.transport === "stdio" ? stdioText(t) : undefined) ??
     http(t, f) ??
     networkFacts(f) ??
-    firstMatch(t, W.OAUTH) ??
-    firstMatch(t, W.DOCKER_TEXT) ??
-    firstMatch(t, W.NETWORK_TEXT) ??
-    firstMatch(t, W.CONFIG) ??
-    firstMatch(t, W.QUARANTINE) ??
+    t.first(R.oauth) ??
+    t.first(R.dockerText) ??
+    t.first(R.networkText) ??
+    t.first(R.config) ??
+    t.first(R.quarantine) ??
     processFacts(f) ??
     "MCPX_UNKNOWN_UNCLASSIFIED"
   );
@@ -65,10 +89,6 @@ export function classifyError(text: string, facts?: ClassifyFacts): DiagnosticCo
 function readFacts(facts: unknown): Facts {
   const given: Record<string, unknown> =
     typeof facts === "object" && facts !== null ? (facts as Record<string, unknown>) : {};
-  const pick = <T extends string>(list: readonly T[], value: unknown): T | undefined =>
-    list.find((item) => item === value);
-  const finite = (value: unknown) =>
-    typeof value === "number" && Number.isFinite(value) ? value : undefined;
   const exitCode = finite(given.exitCode);
   return {
     transport: pick(TRANSPORTS, given.transport),
@@ -82,17 +102,20 @@ function readFacts(facts: unknown): Facts {
   };
 }
 
-function firstMatch(t: ScannedText, table: W.RuleTable): DiagnosticCode | undefined {
-  return table.find(([, wordings]) => t.any(wordings))?.[0];
+function pick<T extends string>(list: readonly T[], value: unknown): T | undefined {
+  for (const item of list) if (item === value) return item;
+  return undefined;
 }
 
+const finite = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+
 // Rule 1; when nothing here matches, rule 2 follows.
-function isolatedSpawn(t: ScannedText, f: Facts): DiagnosticCode | undefined {
+function isolatedSpawn(t: TextScan, f: Facts): DiagnosticCode | undefined {
   if (f.errno === "ENOENT" && f.spawnPath !== undefined && isDockerCommand(f.spawnPath)) {
     return "MCPX_DOCKER_CLI_NOT_FOUND";
   }
-  if (t.any(W.DOCKER_CLI_MISSING)) return "MCPX_DOCKER_CLI_NOT_FOUND";
-  return firstMatch(t, W.ISOLATED_SPAWN);
+  if (t.any(R.dockerCliMissing)) return "MCPX_DOCKER_CLI_NOT_FOUND";
+  return t.first(R.isolatedSpawn);
 }
 
 // Rule 2.
@@ -104,9 +127,9 @@ function spawnFacts(f: Facts): DiagnosticCode | undefined {
 }
 
 // Rule 3.
-function stdioText(t: ScannedText): DiagnosticCode | undefined {
-  if (t.has("exec format error") && !t.any(W.OCI_RUNTIME)) return "MCPX_STDIO_SPAWN_EXEC_FORMAT";
-  return firstMatch(t, W.STDIO_TEXT);
+function stdioText(t: TextScan): DiagnosticCode | undefined {
+  if (t.any(R.execFormat) && !t.any(R.ociRuntime)) return "MCPX_STDIO_SPAWN_EXEC_FORMAT";
+  return t.first(R.stdioText);
 }
 
 function statusCode(status: number | undefined): DiagnosticCode | undefined {
@@ -119,20 +142,16 @@ function statusCode(status: number | undefined): DiagnosticCode | undefined {
 }
 
 // Rule 4.
-function http(t: ScannedText, f: Facts): DiagnosticCode | undefined {
+function http(t: TextScan, f: Facts): DiagnosticCode | undefined {
   if (f.errno === "ENOTFOUND") return "MCPX_HTTP_DNS_FAILED";
-  if (t.any(W.TLS)) return "MCPX_HTTP_TLS_FAILED";
+  if (t.any(R.tls)) return "MCPX_HTTP_TLS_FAILED";
   if (f.errno === "ECONNREFUSED") return "MCPX_HTTP_CONN_REFUSED";
   if (f.errno === "ETIMEDOUT") return "MCPX_HTTP_TIMEOUT";
   const httpBased = f.transport !== undefined && HTTP_TRANSPORTS.has(f.transport);
-  if (httpBased && (f.timedOut || t.has("context deadline exceeded"))) return "MCPX_HTTP_TIMEOUT";
+  if (httpBased && (f.timedOut || t.any(R.deadline))) return "MCPX_HTTP_TIMEOUT";
   const fromFact = statusCode(f.httpStatus);
   if (fromFact !== undefined || !httpBased) return fromFact;
-  for (const status of t.statusCodes()) {
-    const code = statusCode(status);
-    if (code !== undefined) return code;
-  }
-  return undefined;
+  return t.firstStatus(statusCode);
 }
 
 // Rule 5.

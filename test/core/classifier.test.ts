@@ -9,6 +9,8 @@ import {
   ERRNOS,
   TRANSPORTS,
 } from "../../src/core/classifier.ts";
+import { holdsPlainly, TextRules } from "../../src/core/classifier-text.ts";
+import * as W from "../../src/core/classifier-wordings.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode, isDiagnosticCode } from "../../src/core/codes.ts";
 
 type Case = [text: string, facts: ClassifyFacts | undefined, expected: DiagnosticCode];
@@ -663,6 +665,174 @@ describe("huge input", () => {
     ["many near-errno words", line("xENOTFOUNDx "), {}, "MCPX_UNKNOWN_UNCLASSIFIED"],
     ["many spaced not-founds", line(" : not found"), all, "MCPX_UNKNOWN_UNCLASSIFIED"],
     ["a docker spawn at the very end", `${line("a")}\nspawn docker ENOENT`, all, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ])("a 10 MB line of %s classifies without throwing", (_, text, given, expected) => {
+    expect(classifyError(text, given)).toBe(expected);
+  });
+});
+
+describe("compiled wordings", () => {
+  const SETS = { DOCKER_CLI_MISSING: W.DOCKER_CLI_MISSING, OCI_RUNTIME: W.OCI_RUNTIME, TLS: W.TLS };
+  const TABLES = {
+    ISOLATED_SPAWN: W.ISOLATED_SPAWN,
+    STDIO_TEXT: W.STDIO_TEXT,
+    OAUTH: W.OAUTH,
+    DOCKER_TEXT: W.DOCKER_TEXT,
+    NETWORK_TEXT: W.NETWORK_TEXT,
+    CONFIG: W.CONFIG,
+    QUARANTINE: W.QUARANTINE,
+  };
+  const termLiteral = (t: W.Term): string =>
+    typeof t === "string"
+      ? t
+      : "word" in t
+        ? t.word
+        : "exact" in t
+          ? t.exact
+          : "shNotFound" in t
+            ? ": not found"
+            : "spawn ";
+  const termsOf = (w: W.Wording) => (Array.isArray(w) ? (w as readonly W.Term[]) : [w as W.Term]);
+  const LITERALS = [
+    ...Object.values(SETS).flat(),
+    ...Object.values(TABLES).flatMap((table) => table.flatMap(([, wordings]) => wordings)),
+  ].flatMap((w) => termsOf(w).map(termLiteral));
+  // Wording literals in any case, cut short, beside the scanners' fragments and letters that lower-case oddly.
+  const wordingText = fc
+    .array(
+      fc.oneof(
+        fc
+          .constantFrom(...LITERALS)
+          .chain((literal) =>
+            fc.constantFrom(literal, literal.toUpperCase(), literal.slice(1), literal.slice(0, -1)),
+          ),
+        fc.constantFrom(...FRAGMENTS),
+        fc.constantFrom("\u212a", "\u0130", "\u03a3", "\u00e9", "\ud800", "\t", "\r\n"),
+        fc.string({ maxLength: 3 }),
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join(""));
+
+  test("sets and tables answer as reading each wording straight off the text", () => {
+    const rules = new TextRules();
+    const sets = Object.entries(SETS).map(
+      ([name, wordings]) => [name, wordings, rules.set(wordings)] as const,
+    );
+    const tables = Object.entries(TABLES).map(([name, table]) => [name, table, rules.table(table)] as const);
+    const scanner = rules.scanner();
+    fc.assert(
+      fc.property(wordingText, (text) => {
+        const scan = scanner.scan(text);
+        const compiled = [
+          ...sets.map(([name, , set]) => [name, scan.any(set)]),
+          ...tables.map(([name, , table]) => [name, scan.first(table)]),
+        ];
+        const plain = [
+          ...sets.map(([name, wordings]) => [name, wordings.some((w) => holdsPlainly(text, w))]),
+          ...tables.map(([name, table]) => [
+            name,
+            table.find(([, wordings]) => wordings.some((w) => holdsPlainly(text, w)))?.[0],
+          ]),
+        ];
+        expect(compiled).toEqual(plain);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a needle is found exactly when the lower-cased text holds it, whatever the needles overlap", () => {
+    // A small alphabet, so needles overlap; upper case and é are never needles; the Kelvin sign lowers to k.
+    const letters = fc.constantFrom("a", "b", "k", ":", " ", "'");
+    const needle = fc.oneof(
+      fc.string({ unit: letters, minLength: 1, maxLength: 5 }),
+      fc.constantFrom("", "A", "bK", "\u00e9", "a\u00e9"),
+    );
+    const text = fc.string({
+      unit: fc.constantFrom("a", "A", "b", "B", "k", "K", "\u212a", ":", " ", "'", "\u00e9", "\n"),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(needle, { maxLength: 70 }),
+        fc.array(text, { maxLength: 20 }),
+        (needles, texts) => {
+          const rules = new TextRules();
+          const sets = needles.map((n) => rules.set([n]));
+          const scanner = rules.scanner();
+          for (const t of texts) {
+            const scan = scanner.scan(t);
+            expect(sets.map((set) => scan.any(set))).toEqual(needles.map((n) => t.toLowerCase().includes(n)));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("a text holding no literal of any wording is classified as the empty text", () => {
+    const literals = [
+      ...LITERALS,
+      " enoent",
+      "posix_spawn '",
+      "status ",
+      "exec format error",
+      "context deadline",
+    ];
+    const none = noisyText.filter((text) => {
+      const lower = text.toLowerCase();
+      return !literals.some((literal) => lower.includes(literal.toLowerCase()));
+    });
+    fc.assert(
+      fc.property(none, facts, (text, given) => {
+        expect(classifyError(text, given)).toBe(classifyError("", given));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("wordings added after the scanner is built are refused", () => {
+    const rules = new TextRules();
+    rules.set(["a"]);
+    rules.scanner();
+    expect(() => rules.set(["b"])).toThrow();
+  });
+
+  test.each<[string, string, ClassifyFacts | undefined, DiagnosticCode]>([
+    [
+      "the Kelvin sign lower-cases to k",
+      "DOC\u212aER daemon is not running",
+      undefined,
+      "MCPX_DOCKER_DAEMON_DOWN",
+    ],
+    ["non-ASCII before a TLS word", "\u00e9chec: x509: unknown authority", undefined, "MCPX_HTTP_TLS_FAILED"],
+    ["non-ASCII upper case before a TLS word", "\u00c9: X509: bad", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a dotted I is not an i", "\u0130nvalid config", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    [
+      "non-ASCII around a spawn wording",
+      "\u00e9 Error: spawn npx ENOENT \u00e9",
+      stdio,
+      "MCPX_STDIO_SPAWN_ENOENT",
+    ],
+    ["non-ASCII around a status", "\u00e9 status 503 \u00e9", { transport: "http" }, "MCPX_HTTP_5XX"],
+    ["a word right after a non-ASCII letter", "\u00e9ENOTFOUND", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a word right after a non-ASCII space", "\u00a0ENOTFOUND", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ])("%s", (_, text, given, expected) => {
+    expect(classifyError(text, given)).toBe(expected);
+  });
+
+  test.each<[string, string, ClassifyFacts, DiagnosticCode]>([
+    [
+      "a non-ASCII start, a wording at the very end",
+      `\u00e9${"a".repeat(10 * 1024 * 1024)}\nspawn docker ENOENT`,
+      { dockerIsolated: true },
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    [
+      "needles back to back",
+      "docker.sock refresh status ".repeat(400_000),
+      { transport: "http" },
+      "MCPX_UNKNOWN_UNCLASSIFIED",
+    ],
   ])("a 10 MB line of %s classifies without throwing", (_, text, given, expected) => {
     expect(classifyError(text, given)).toBe(expected);
   });
