@@ -271,7 +271,7 @@ export default defineCommand({
     const code = classifyError(text, facts);
     const [{ catalogEntry }, { entryView }] = await Promise.all([
       import("../core/catalog.ts"),
-      import("./diagnostics/codes.ts"),
+      import("./diagnostics/entry-view.ts"),
     ]);
     const entry = catalogEntry(code);
     printResult(ctx.out, entry, () => entryView(ctx.out, entry));

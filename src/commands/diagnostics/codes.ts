@@ -1,36 +1,11 @@
-// `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full; also the entry's human view.
+// `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full.
 import { defineCommand } from "citty";
 import { loadContext, type Output } from "../../context.ts";
-import type { CatalogEntry, FixStep } from "../../core/catalog.ts";
+import type { CatalogEntry } from "../../core/catalog.ts";
 import { usageError } from "../../errors.ts";
 import { paint, printResult } from "../../io/output.ts";
 import { globalArgs } from "../global-args.ts";
-
-const SEVERITY_COLOUR: Record<CatalogEntry["severity"], number> = { error: 31, warn: 33, info: 36 };
-
-function stepLines(step: FixStep, n: number): string[] {
-  const mark = step.destructive ? " (changes your system: read it before running)" : "";
-  const lines = [`  ${n}. ${step.label}${mark}`];
-  if (step.command) lines.push(`       ${step.command}`);
-  if (step.url) lines.push(`       ${step.url}`);
-  // Buttons run a fixer inside the MCPProxy app; the terminal can only point at them.
-  if (step.type === "button") lines.push("       (a button in the MCPProxy app)");
-  return lines;
-}
-
-/** One catalog entry for people: code and severity, the message, numbered fix steps, the docs link. */
-export function entryView(out: Output, entry: CatalogEntry): string {
-  const severity = paint(out, SEVERITY_COLOUR[entry.severity], entry.severity);
-  return [
-    `${paint(out, 1, entry.code)} (${severity})`,
-    entry.user_message,
-    "",
-    "What to do:",
-    ...entry.fix_steps.flatMap((step, i) => stepLines(step, i + 1)),
-    "",
-    `Docs: ${entry.docs_url}`,
-  ].join("\n");
-}
+import { entryView, SEVERITY_COLOUR } from "./entry-view.ts";
 
 // The table's message column: the first sentence is enough to pick a code.
 const firstSentence = (text: string) => /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
