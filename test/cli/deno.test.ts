@@ -35,6 +35,37 @@ describe("deno smoke", () => {
     expect(JSON.parse(await readFile(config, "utf8")).telemetry.enabled).toBe(true);
   }, 60_000);
 
+  test("diagnose: text, stdin and a log file", async () => {
+    const home = await tempDir();
+    const one = await run(
+      DENO,
+      ["diagnose", "--docker-isolated", "--json", "zsh:1: command not found: docker"],
+      {
+        env: env(home),
+      },
+    );
+    expect([one.code, one.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(one.stdout).code).toBe("MCPX_DOCKER_CLI_NOT_FOUND");
+    const piped = await run(DENO, ["diagnose", "-", "--transport", "stdio", "--json"], {
+      env: env(home),
+      stdin: "starting server\nError: spawn npx ENOENT\n",
+    });
+    expect(JSON.parse(piped.stdout).code).toBe("MCPX_STDIO_SPAWN_ENOENT");
+    const log = join(home, "proxy.log");
+    await Bun.write(
+      log,
+      "connect ECONNREFUSED 127.0.0.1:9\r\n\nall good\nx509: certificate signed by unknown authority",
+    );
+    const counted = await run(DENO, ["diagnose", "--file", log, "--json"], { env: env(home) });
+    expect(JSON.parse(counted.stdout)).toEqual({
+      lines: 3,
+      classified: 2,
+      unclassified: 1,
+      truncated: 0,
+      codes: { MCPX_HTTP_CONN_REFUSED: 1, MCPX_HTTP_TLS_FAILED: 1 },
+    });
+  }, 60_000);
+
   test("a broken config is exit 4 under Deno too, file untouched", async () => {
     const home = await tempDir();
     const path = join(home, "broken.json");
