@@ -346,6 +346,31 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect(r.stderr).toContain("showing the payload without counters");
   });
 
+  test("no HOME and no --data-dir: exit 1 with what to do; MCPPROXY_DATA_DIR is enough", async () => {
+    const h = await home();
+    const bare = { PATH: "/usr/bin:/bin" };
+    const r = await run(runner, ["telemetry", "status"], { env: bare });
+    expect([r.code, r.stdout]).toEqual([1, ""]);
+    expect(r.stderr).toContain("HOME is not set");
+    const ok = await run(runner, ["telemetry", "status", "--json"], {
+      env: { ...bare, MCPPROXY_DATA_DIR: h.data },
+    });
+    expect(JSON.parse(ok.stdout).config_path).toBe(h.config);
+  });
+
+  test("null means default everywhere, and a write keeps the other nulls", async () => {
+    const h = await home();
+    await writeConfig(h.config, `{"telemetry": null, "mcpServers": null, "quarantine_enabled": null}`);
+    const shown = JSON.parse((await cli(["telemetry", "show-payload"], cleanEnv(h.dir, { CI: "1" }))).stdout);
+    expect([shown.server_count, shown.quarantine_enabled]).toEqual([0, true]);
+    expect((await cli(["telemetry", "disable"], cleanEnv(h.dir))).code).toBe(0);
+    expect(JSON.parse(await readFile(h.config, "utf8"))).toEqual({
+      telemetry: { enabled: false },
+      mcpServers: null,
+      quarantine_enabled: null,
+    });
+  });
+
   test("--config pointing at a folder: exit 4", async () => {
     const h = await home();
     const r = await cli(["telemetry", "status", "--config", h.dir], cleanEnv(h.dir));
