@@ -1,5 +1,4 @@
 // Reads text streams in constant memory: a log as lines, or a whole stream as one capped message.
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { CliError, errnoOf } from "../errors.ts";
 
@@ -37,6 +36,8 @@ export async function openLog(path: string): Promise<LogFile> {
   if (info.isDirectory()) throw readError(path, { code: "EISDIR" });
   // Opened when first read, so an open error (EACCES) surfaces from the iteration, never unheard.
   async function* chunks() {
+    // node:fs (streams and all) loads only here: a static import costs every command start-up memory.
+    const { createReadStream } = await import("node:fs");
     try {
       for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
         yield chunk as Uint8Array;
