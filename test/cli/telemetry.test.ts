@@ -425,6 +425,7 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     [["nope"], /unknown command "nope"/],
     [["telemetry", "status", "--bogus"], /unknown flag "--bogus"/],
     [["telemetry", "status", "-o", "yaml"], /unknown output format "yaml"/],
+    [["telemetry", "schema", "-o", "yaml"], /unknown output format "yaml"/],
     [["telemetry", "status", "extra"], /unexpected argument "extra"/],
     [["telemetry", "status", "--config"], /needs a value/],
     [["telemetry", "status", "--no-config"], /unknown flag "--no-config"/],

@@ -1,11 +1,14 @@
 // `mcpproxy telemetry schema`: the payload's JSON Schema, generated from the valibot schema.
 import { defineCommand } from "citty";
+import { outputFrom } from "../../context.ts";
 import { globalArgs } from "../global-args.ts";
 
 export default defineCommand({
   meta: { name: "schema", description: "Print the JSON Schema of the heartbeat payload" },
   args: globalArgs,
-  async run() {
+  async run({ args }) {
+    // Always JSON, but a wrong -o is still a usage error rather than ignored.
+    outputFrom(args);
     const [{ toJsonSchema }, { PayloadSchema }, { printJson }] = await Promise.all([
       import("@valibot/to-json-schema"),
       import("../../core/payload-schema.ts"),

@@ -6,11 +6,9 @@ import { printNotice } from "../../io/output.ts";
 import { offWhy, printStatus, statusView } from "./status-view.ts";
 
 export async function setEnabled(ctx: Context, enabled: boolean) {
-  let wasEnabled = false;
-  const config = await updateConfig(ctx.configPath, (current) => {
-    wasEnabled = decideOptOut(ctx.env, current.telemetry?.enabled).enabled;
-    return current.telemetry?.enabled === enabled ? [] : [{ path: ["telemetry", "enabled"], value: enabled }];
-  });
+  const config = await updateConfig(ctx.configPath, (current) =>
+    current.telemetry?.enabled === enabled ? [] : [{ path: ["telemetry", "enabled"], value: enabled }],
+  );
   const decision = decideOptOut(ctx.env, config.telemetry?.enabled);
   if (enabled && decision.disabledBy === "env") {
     printNotice(
@@ -18,5 +16,4 @@ export async function setEnabled(ctx: Context, enabled: boolean) {
     );
   }
   printStatus(ctx, statusView(ctx, config, decision));
-  return { config, wasEnabled };
 }
