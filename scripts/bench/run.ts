@@ -22,7 +22,7 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
 await copyFile(
-  join(ROOT, "../shared/fixtures/configs/e2e-config.json"),
+  join(ROOT, "test/fixtures/configs/e2e-config.json"),
   join(home, ".mcpproxy/mcp_config.json"),
 );
 const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };

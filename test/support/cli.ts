@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 export const ROOT = resolve(import.meta.dir, "../..");
 export const BUN = process.execPath;
 export const BINARY = join(ROOT, "dist/mcpproxy");
-export const FIXTURES = resolve(ROOT, "../shared/fixtures/configs");
+export const FIXTURES = join(ROOT, "test/fixtures/configs");
 
 export interface Runner {
   name: string;
