@@ -6,6 +6,8 @@ import type { Env } from "../core/env.ts";
 export interface DockerEngineInput {
   env: Env;
   home: string;
+  /** The engine's system-wide socket; tests point it elsewhere so the host's own Docker cannot interfere. */
+  systemSocket?: string;
 }
 
 export interface PingOptions {
@@ -42,7 +44,7 @@ export async function findDockerEndpoint(input: DockerEngineInput): Promise<Dock
   const host = input.env.DOCKER_HOST?.trim();
   if (host) return parseDockerHost(host);
   const sockets = [
-    "/var/run/docker.sock",
+    input.systemSocket ?? "/var/run/docker.sock",
     ...(input.home ? [join(input.home, ".docker/run/docker.sock")] : []),
   ];
   for (const path of sockets) if (await exists(path)) return { kind: "unix", path, label: `unix://${path}` };

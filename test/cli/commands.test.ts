@@ -48,7 +48,12 @@ describe("the command map", () => {
     expect(meta.description?.length ?? 0).toBeGreaterThan(10);
     const suite = join(ROOT, "test/cli", suites[name] ?? "missing");
     expect(existsSync(suite)).toBe(true);
-    expect(readFileSync(suite, "utf8")).toContain(`"${name.split(" ").at(-1)}"`);
+    // The suite must spawn the command: its argv literal starts with the whole command path.
+    const argv = `[${name
+      .split(" ")
+      .map((word) => JSON.stringify(word))
+      .join(", ")}`;
+    expect(readFileSync(suite, "utf8")).toContain(argv);
     const help = await run(SOURCE, [...name.split(" "), "--help"], { env: cleanEnv(await tempDir()) });
     expect([help.code, help.stderr]).toEqual([0, ""]);
     expect(help.stdout).toContain(meta.description as string);

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { applyEvents } from "../../src/core/counters.ts";
 import { payloadProblem } from "../../src/core/payload.ts";
 import { updateCounts } from "../../src/io/counter-store.ts";
+import { platformNames } from "../../src/runtime.ts";
 import {
   asNobody,
   COMPILED,
@@ -496,7 +497,8 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     const h = await home();
     const version = await cli(["version", "--json"], cleanEnv(h.dir));
     expect(JSON.parse(version.stdout)).toMatchObject({
-      os: "linux",
+      os: platformNames(process.platform, process.arch).os,
+      arch: platformNames(process.platform, process.arch).arch,
       runtime: expect.stringMatching(/^bun /),
     });
     const help = await cli(["telemetry", "--help"], cleanEnv(h.dir));

@@ -1,6 +1,5 @@
 // The Docker engine ping against real unix-socket and loopback TCP servers.
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,22 +120,26 @@ describe("unix socket", () => {
     expect(await pingDockerEngine(input)).toBe(false);
   });
 
-  test.skipIf(existsSync("/var/run/docker.sock"))(
-    "without DOCKER_HOST, ~/.docker/run/docker.sock is used when /var/run/docker.sock is missing",
-    async () => {
-      const home = await tempRoot();
-      await mkdir(join(home, ".docker", "run"), { recursive: true });
-      const sock = join(home, ".docker", "run", "docker.sock");
-      expect(await findDockerEndpoint({ env: {}, home })).toBeUndefined();
-      fakeEngine({ unix: sock }, ok);
-      expect(await findDockerEndpoint({ env: {}, home })).toEqual({
-        kind: "unix",
-        path: sock,
-        label: `unix://${sock}`,
-      });
-      expect(await pingDockerEngine({ env: {}, home })).toBe(true);
-    },
-  );
+  test("without DOCKER_HOST, ~/.docker/run/docker.sock is used when the system socket is missing", async () => {
+    const home = await tempRoot();
+    await mkdir(join(home, ".docker", "run"), { recursive: true });
+    const sock = join(home, ".docker", "run", "docker.sock");
+    const input = { env: {}, home, systemSocket: join(home, "no-system.sock") };
+    expect(await findDockerEndpoint(input)).toBeUndefined();
+    fakeEngine({ unix: sock }, ok);
+    expect(await findDockerEndpoint(input)).toEqual({ kind: "unix", path: sock, label: `unix://${sock}` });
+    expect(await pingDockerEngine(input)).toBe(true);
+  });
+
+  test("without DOCKER_HOST, the system socket comes first when it exists", async () => {
+    const home = await tempRoot();
+    await mkdir(join(home, ".docker", "run"), { recursive: true });
+    const system = join(home, "system.sock");
+    fakeEngine({ unix: system }, ok);
+    fakeEngine({ unix: join(home, ".docker", "run", "docker.sock") }, ok);
+    const found = await findDockerEndpoint({ env: {}, home, systemSocket: system });
+    expect(found).toEqual({ kind: "unix", path: system, label: `unix://${system}` });
+  });
 });
 
 describe("DOCKER_HOST forms", () => {
