@@ -33,7 +33,7 @@ export interface PayloadParts {
 }
 
 export async function collectPayload(ctx: Context, parts: PayloadParts): Promise<Payload> {
-  const platform = process.platform;
+  const platform = ctx.platform;
   const where = { env: ctx.env, home: ctx.home, platform, dataDir: ctx.dataDir };
   const [docker, available, containerFile] = await Promise.all([
     resolveDockerCliCheap(where),

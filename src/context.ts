@@ -1,18 +1,13 @@
-// Builds the Context from the environment, argv and the process; nothing else reads them.
-import { isAbsolute, join, resolve } from "node:path";
-import type { GlobalArgs } from "./commands/global-args.ts";
-import { CliError, usageError } from "./errors.ts";
-import { buildVersion, isTerminal, platformNames } from "./runtime.ts";
+// Builds the Context from the environment, argv and the process; commands get everything through it.
+import { join, resolve } from "node:path";
+import type { Env } from "./core/env.ts";
+import { CliError, ExitCode, usageError } from "./errors.ts";
+import type { GlobalArgs } from "./global-args.ts";
+import type { Output } from "./io/output.ts";
+import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
-
-import type { Env } from "./core/env.ts";
-
-export interface Output {
-  json: boolean;
-  color: boolean;
-  verbose: boolean;
-}
+export type { Output } from "./io/output.ts";
 
 export interface Context {
   env: Env;
@@ -25,58 +20,101 @@ export interface Context {
   version: string;
   os: string;
   arch: string;
+  /** Node-style platform name (`linux`, `darwin`, `win32`), for install places and environment facts. */
+  platform: string;
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
 }
 
 /** What cli.ts knows before any command runs: enough to print an error the right way. */
-export function outputFrom(args: GlobalArgs, env: Env = process.env, isTTY = isTerminal(1)): Output {
-  const format = args.json ? "json" : (args.output ?? "table");
-  if (format !== "json" && format !== "table") {
-    throw usageError(`unknown output format "${format}"`, "use -o json or -o table");
+export function outputFrom(args: GlobalArgs, env: Env = processEnv(), isTTY = isTerminal(1)): Output {
+  if (args.json && args.output !== undefined && args.output !== "json") {
+    throw usageError(`--json and -o ${args.output} ask for different output`, "give one of them");
   }
   const noColorEnv = (env.NO_COLOR ?? "") !== "";
   return {
-    json: format === "json",
-    color: isTTY && !noColorEnv && args.color !== false,
+    json: !!args.json || args.output === "json",
+    color: isTTY && !noColorEnv && !args["no-color"],
     verbose: !!args.verbose,
   };
 }
 
-function pathFrom(
-  flag: string | undefined,
-  flagName: string,
-  envValue: string | undefined,
-): string | undefined {
-  if (flag !== undefined) {
-    if (flag.trim() === "")
-      throw usageError(`--${flagName} needs a path`, `give --${flagName} a path, or leave it out`);
-    return flag;
-  }
-  return envValue && envValue.trim() !== "" ? envValue : undefined;
+// The runtime turns bytes that are not UTF-8 into U+FFFD (Bun) or refuses to read them (Deno, see runtime.ts):
+// such a path names another file than the user's, so it is refused rather than guessed (fail closed).
+function checkUtf8(value: string, source: string): void {
+  if (!value.includes("\uFFFD")) return;
+  const fix = source.startsWith("--") ? `give ${source} a path` : `set ${source} to a path`;
+  throw new CliError(
+    `${source} holds bytes that are not UTF-8, which this program cannot use as a path`,
+    ExitCode.failure,
+    `${fix} whose name is UTF-8 (nothing was read or written)`,
+  );
 }
 
-export function loadContext(args: GlobalArgs, env: Env = process.env): Context {
-  const out = outputFrom(args, env);
-  const dataDirSetting = pathFrom(args["data-dir"], "data-dir", env.MCPPROXY_DATA_DIR);
-  const configSetting = pathFrom(args.config, "config", env.MCPPROXY_CONFIG);
-  const home = env.HOME || env.USERPROFILE || "";
-  if (!dataDirSetting && !home) {
-    throw new CliError("cannot find your home folder: HOME is not set", 1, "set HOME, or give --data-dir");
+interface PathSetting {
+  value: string;
+  source: string;
+}
+
+function pathSetting(
+  flag: string | undefined,
+  flagName: string,
+  envName: string,
+  env: Env,
+): PathSetting | undefined {
+  if (flag !== undefined) {
+    if (flag.trim() === "") {
+      throw usageError(`--${flagName} needs a path`, `give --${flagName} a path, or leave it out`);
+    }
+    checkUtf8(flag, `--${flagName}`);
+    return { value: flag, source: `--${flagName}` };
   }
-  const dataDir = resolve(dataDirSetting ?? join(home, ".mcpproxy"));
-  const configPath = configSetting ? resolve(configSetting) : join(dataDir, "mcp_config.json");
+  const value = env[envName];
+  if (value === undefined || value.trim() === "") return undefined;
+  checkUtf8(value, envName);
+  return { value, source: envName };
+}
+
+/** `~` and a leading `~/` mean the home folder; the trailing `/` of a folder path is kept for the store to see. */
+function absolutePath(setting: PathSetting, home: string): string {
+  const { value, source } = setting;
+  const tilde = value === "~" || value.startsWith("~/");
+  if (tilde && !home) {
+    throw new CliError(`${source} starts with ~ but HOME is not set`, ExitCode.failure, "give a full path");
+  }
+  const expanded = tilde ? join(home, value.slice(1)) : value;
+  const path = resolve(expanded);
+  return /[/\\]$/.test(value) && !path.endsWith("/") ? `${path}/` : path;
+}
+
+export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context {
+  const out = outputFrom(args, env);
+  const rawHome = env.HOME || env.USERPROFILE || "";
+  checkUtf8(rawHome, env.HOME ? "HOME" : "USERPROFILE");
+  const home = rawHome ? resolve(rawHome) : "";
+  const dataDirSetting = pathSetting(args["data-dir"], "data-dir", "MCPPROXY_DATA_DIR", env);
+  const configSetting = pathSetting(args.config, "config", "MCPPROXY_CONFIG", env);
+  if (!dataDirSetting && !home) {
+    throw new CliError(
+      "cannot find your home folder: HOME is not set",
+      ExitCode.failure,
+      "set HOME, or give --data-dir",
+    );
+  }
+  const dataDir = dataDirSetting ? absolutePath(dataDirSetting, home) : join(home, ".mcpproxy");
+  const configPath = configSetting ? absolutePath(configSetting, home) : join(dataDir, "mcp_config.json");
   const { os, arch } = platformNames();
   return {
     env,
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
-    home: home && !isAbsolute(home) ? resolve(home) : home,
-    dataDir,
+    home,
+    dataDir: dataDir.length > 1 ? dataDir.replace(/\/$/, "") : dataDir,
     configPath,
     out,
     version: buildVersion(),
     os,
     arch,
+    platform: process.platform,
     tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
   };
 }

@@ -2,7 +2,13 @@
 
 declare const Bun: { version: string } | undefined;
 declare const Deno:
-  | { version: { deno: string }; stdin: Terminal; stdout: Terminal; stderr: Terminal }
+  | {
+      version: { deno: string };
+      stdin: Terminal;
+      stdout: Terminal;
+      stderr: Terminal;
+      env: { toObject(): Record<string, string>; get(name: string): string | undefined };
+    }
   | undefined;
 declare const require: (id: string) => unknown;
 interface Terminal {
@@ -34,6 +40,37 @@ export function platformNames(
   arch = process.arch,
 ): { os: string; arch: string } {
   return { os: goOs[platform] ?? platform, arch: goArch[arch] ?? arch };
+}
+
+// The variables whose value decides a path or the opt-out: under Deno, one that is not UTF-8 must not vanish.
+const DECIDING_VARS = [
+  "HOME",
+  "USERPROFILE",
+  "MCPPROXY_CONFIG",
+  "MCPPROXY_DATA_DIR",
+  "DO_NOT_TRACK",
+  "CI",
+  "MCPPROXY_TELEMETRY",
+];
+let env: Readonly<Record<string, string | undefined>> | undefined;
+
+/**
+ * The environment as a plain map. Bun turns bytes that are not UTF-8 into U+FFFD; Deno's process.env throws
+ * on them and its toObject() leaves them out, so there such a deciding variable reads as U+FFFD too.
+ */
+export function processEnv(): Readonly<Record<string, string | undefined>> {
+  if (env) return env;
+  if (typeof Deno === "undefined") return (env = process.env);
+  const map: Record<string, string | undefined> = Deno.env.toObject();
+  for (const name of DECIDING_VARS) {
+    if (name in map) continue;
+    try {
+      Deno.env.get(name);
+    } catch {
+      map[name] = "\uFFFD";
+    }
+  }
+  return (env = map);
 }
 
 const libc: Record<string, string> = { linux: "libc.so.6", darwin: "/usr/lib/libSystem.B.dylib" };

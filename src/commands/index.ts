@@ -1,7 +1,5 @@
 // The lazy map of top-level commands; each module loads only when its command runs.
-import type { ArgsDef, CommandDef } from "citty";
-
-export type AnyCommand = CommandDef<ArgsDef>;
+import type { AnyCommand } from "../args.ts";
 
 type Lazy = () => Promise<AnyCommand>;
 const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as AnyCommand);

@@ -1,9 +1,9 @@
 // `mcpproxy version`: the build's version, runtime and platform.
 import { defineCommand } from "citty";
 import { loadContext } from "../context.ts";
+import { globalArgs } from "../global-args.ts";
 import { printResult } from "../io/output.ts";
 import { runtimeVersion } from "../runtime.ts";
-import { globalArgs } from "./global-args.ts";
 
 export default defineCommand({
   meta: { name: "version", description: "Print the version, runtime and os/arch" },

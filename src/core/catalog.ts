@@ -1,6 +1,6 @@
 // What each MCPX_* code means to the user: severity, message, fix steps and docs page.
 import * as v from "valibot";
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from "./codes.ts";
+import { DIAGNOSTIC_CODES, type DiagnosticCode, normaliseCodeName } from "./codes.ts";
 
 const DOCS_BASE = "https://docs.mcpproxy.app/errors/";
 
@@ -379,13 +379,7 @@ function editDistance(a: string, b: string): number {
 // For "did you mean": codes sharing the most words with the input first, then the fewest edits.
 export function closestCodes(input: string, limit = 3): DiagnosticCode[] {
   // A code is short; capping the input keeps the edit distance cheap whatever is typed.
-  const wanted = bare(
-    String(input)
-      .trim()
-      .toUpperCase()
-      .slice(0, 64)
-      .replace(/[\s-]+/g, "_"),
-  );
+  const wanted = bare(normaliseCodeName(String(input).slice(0, 64)));
   if (wanted === "" || !(limit > 0)) return [];
   const wantedTokens = new Set(tokens(wanted));
   const ranked = DIAGNOSTIC_CODES.map((code, order) => {

@@ -1,34 +1,19 @@
 // Which MCPX_* code an error means: the 12 rules of diagnostics.md, first match wins, in their order.
-import * as v from "valibot";
+
 import { type CompiledTable, TextRules, type TextScan, type WordingSet } from "./classifier-text.ts";
 import * as W from "./classifier-wordings.ts";
+import {
+  type ClassifyFacts,
+  ClassifyFactsSchema,
+  ERRNOS,
+  type Errno,
+  TRANSPORTS,
+  type Transport,
+} from "./classify-facts.ts";
 import type { DiagnosticCode } from "./codes.ts";
 import { isDockerCommand } from "./isolation.ts";
 
-export const TRANSPORTS = ["stdio", "http", "sse", "streamable-http", "docker"] as const;
-export const ERRNOS = [
-  "ENOENT",
-  "EACCES",
-  "ENOEXEC",
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ETIMEDOUT",
-] as const;
-export type Transport = (typeof TRANSPORTS)[number];
-export type Errno = (typeof ERRNOS)[number];
-
-export const ClassifyFactsSchema = v.strictObject({
-  transport: v.optional(v.picklist(TRANSPORTS)),
-  dockerIsolated: v.optional(v.boolean()),
-  errno: v.optional(v.picklist(ERRNOS)),
-  spawnPath: v.optional(v.string()),
-  exitCode: v.optional(v.number()),
-  timedOut: v.optional(v.boolean()),
-  httpStatus: v.optional(v.number()),
-});
-export type ClassifyFacts = v.InferOutput<typeof ClassifyFactsSchema>;
+export { type ClassifyFacts, ClassifyFactsSchema, ERRNOS, type Errno, TRANSPORTS, type Transport };
 
 interface Facts {
   transport: Transport | undefined;

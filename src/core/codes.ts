@@ -46,3 +46,12 @@ const known = new Set<string>(DIAGNOSTIC_CODES);
 export function isDiagnosticCode(value: string): value is DiagnosticCode {
   return known.has(value);
 }
+
+/** How a person may name a code: `docker-cli-not-found`, `mcpx_http_401` and `HTTP 401` all mean their MCPX_* code. */
+export function normaliseCodeName(input: string): string {
+  const name = String(input)
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, "_");
+  return name.startsWith("MCPX_") ? name : `MCPX_${name}`;
+}

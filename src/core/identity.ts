@@ -9,7 +9,9 @@ export type IdentityChange = "none" | "created" | "dated" | "redated" | "rotated
 
 const DAY_MS = 86_400_000;
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Version 4 (random) only: a version-1 id holds a MAC address and a time, and the nil UUID is no id at all.
+// Lower case, as crypto.randomUUID makes them (and without flags, which JSON Schema cannot say).
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
@@ -41,7 +43,7 @@ export function formatRfc3339(date: Date): string {
 }
 
 export function isUuid(text: string): boolean {
-  return uuid.test(text);
+  return UUID_V4.test(text);
 }
 
 /**

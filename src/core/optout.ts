@@ -1,7 +1,15 @@
-// The opt-out decision: environment over config over default. Every command and the daemon ask here.
+// The one telemetry gate: whether telemetry is on, and why not, from one input. Every command and the daemon ask here.
+import type { Config } from "./config-schema.ts";
 import type { Env } from "./env.ts";
 
 export type EnvOverrideName = "DO_NOT_TRACK" | "CI" | "MCPPROXY_TELEMETRY=false" | "";
+
+/** Everything the decision depends on; later sources (system policy, build kind) join here. */
+export interface OptOutInput {
+  env: Env;
+  /** `telemetry.enabled` from the config: null or absent means on. */
+  configEnabled: boolean | null | undefined;
+}
 
 export interface OptOutDecision {
   enabled: boolean;
@@ -26,15 +34,27 @@ export function envOverride(env: Env): EnvOverrideName {
   return "";
 }
 
-export function decideOptOut(env: Env, configEnabled: boolean | null | undefined): OptOutDecision {
+export function decideOptOut({ env, configEnabled }: OptOutInput): OptOutDecision {
   const envOverrideName = envOverride(env);
   if (envOverrideName) return { enabled: false, envOverrideName, disabledBy: "env" };
   if (configEnabled === false) return { enabled: false, envOverrideName, disabledBy: "config" };
   return { enabled: true, envOverrideName, disabledBy: "" };
 }
 
-/** The one word `status` shows for why telemetry is off. */
-export function offReason(decision: OptOutDecision): string {
-  if (decision.disabledBy === "env") return decision.envOverrideName;
-  return decision.disabledBy === "config" ? "config" : "";
+/** The decision for this environment and this config: the input every command builds. */
+export function decideForConfig(env: Env, config: Config): OptOutDecision {
+  return decideOptOut({ env, configEnabled: config.telemetry?.enabled });
+}
+
+/** Why telemetry is off, in the user's words ("" while it is on). */
+export function whyOff(decision: Pick<OptOutDecision, "disabledBy" | "envOverrideName">): string {
+  if (decision.disabledBy === "env") {
+    return decision.envOverrideName === "MCPPROXY_TELEMETRY=false"
+      ? "MCPPROXY_TELEMETRY is set to turn it off"
+      : `${decision.envOverrideName} is set`;
+  }
+  if (decision.disabledBy === "config") {
+    return "turned off in the config; `mcpproxy telemetry enable` turns it back on";
+  }
+  return "";
 }

@@ -1,6 +1,7 @@
 // The heartbeat payload, schema 5: one valibot schema is its type, its check and its JSON Schema.
 import * as v from "valibot";
 import { DIAGNOSTIC_CODES } from "./codes.ts";
+import { UUID_V4 } from "./identity.ts";
 
 export const SURFACES = ["mcp", "cli", "webui", "tray", "unknown"] as const;
 export const BUILTIN_TOOLS = [
@@ -77,7 +78,7 @@ const someCounts = <const K extends readonly string[]>(keys: K) =>
   );
 
 const statusCounts = someCounts(STATUS_CLASSES);
-const uuid = v.pipe(v.string(), v.uuid());
+const uuid = v.pipe(v.string(), v.regex(UUID_V4));
 const timestamp = v.pipe(v.string(), v.isoTimestamp());
 
 export const PayloadSchema = v.strictObject({

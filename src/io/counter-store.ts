@@ -10,8 +10,6 @@ import {
   emptyCounts,
   pruneCounts,
 } from "../core/counters.ts";
-import type { Env } from "../core/env.ts";
-import { decideOptOut } from "../core/optout.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { writeError, writeFileAtomic } from "./atomic-file.ts";
 import { withLock } from "./lock.ts";
@@ -82,18 +80,20 @@ export async function updateCounts(
 }
 
 export interface RecordContext {
-  env: Env;
   dataDir: string;
   now: () => Date;
 }
 
-/** Writes through the lock at once (short-lived commands); records nothing, and touches no file, while telemetry is off. */
+/**
+ * Writes through the lock at once (short-lived commands). `telemetryOn` is the caller's decision: while it is
+ * off nothing is recorded and no file is touched.
+ */
 export async function recordEvents(
   ctx: RecordContext,
-  configEnabled: boolean | null | undefined,
+  telemetryOn: boolean,
   events: readonly CounterEvent[],
 ): Promise<boolean> {
-  if (!decideOptOut(ctx.env, configEnabled).enabled) return false;
+  if (!telemetryOn) return false;
   if (events.length === 0) return true;
   const now = ctx.now();
   await updateCounts(ctx.dataDir, (counts) => applyEvents(counts, events, now), now);

@@ -1,12 +1,9 @@
 // Persists the anonymous id: rotation decided in core, written under the config lock after a re-read.
 import type { Config } from "../core/config-schema.ts";
-import type { Env } from "../core/env.ts";
 import { type Identity, rotateIdentity } from "../core/identity.ts";
-import { decideOptOut } from "../core/optout.ts";
 import { updateConfig } from "./config-store.ts";
 
 export interface IdentityClock {
-  env: Env;
   now: () => Date;
   newId: () => string;
 }
@@ -17,21 +14,23 @@ const current = (config: Config) => ({
 });
 
 /**
- * The identity a payload built now carries, or null while telemetry is off. Two processes
- * rotating at once end with one id: the second re-reads inside the lock and finds it.
+ * The identity a payload built now carries, or null while telemetry is off. `telemetryOn` is the caller's
+ * decision, asked again of the config re-read inside the lock. Two processes rotating at once end with one
+ * id: the second re-reads inside the lock and finds it.
  */
 export async function ensureIdentity(
   clock: IdentityClock,
   configPath: string,
   config: Config,
+  telemetryOn: (config: Config) => boolean,
 ): Promise<Identity | null> {
-  if (!decideOptOut(clock.env, config.telemetry?.enabled).enabled) return null;
+  if (!telemetryOn(config)) return null;
   const now = clock.now();
   const outside = rotateIdentity(current(config), now, clock.newId);
   if (outside.change === "none") return outside.identity;
   let result: Identity | null = null;
   await updateConfig(configPath, (fresh) => {
-    if (!decideOptOut(clock.env, fresh.telemetry?.enabled).enabled) return [];
+    if (!telemetryOn(fresh)) return [];
     const inside = rotateIdentity(current(fresh), now, clock.newId);
     result = inside.identity;
     if (inside.change === "none") return [];

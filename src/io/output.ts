@@ -1,5 +1,17 @@
-// Writes results to stdout and notices to stderr; console.* is the cheapest writer at start-up.
-import type { Output } from "../context.ts";
+// Writes results to stdout and notices to stderr, and formats the human views' tables and colours.
+import { writeSync } from "node:fs";
+import { CliError, ExitCode, errnoOf } from "../errors.ts";
+
+export interface Output {
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+}
+
+/** Thrown when the reader of stdout went away (`| head`): the command ends quietly. */
+export class StdoutClosed extends Error {
+  override readonly name = "StdoutClosed";
+}
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
 const ansi = /\u001b\[[0-9;]*m/g;
@@ -8,13 +20,44 @@ export function stripAnsi(text: string): string {
   return text.replace(ansi, "");
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes all of `text` to stdout synchronously, so a failure is seen here: console.log drops write errors
+ * under Bun (`>/dev/full` would exit 0) and throws a stack under Deno.
+ */
+export function writeStdout(text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  let offset = 0;
+  let waits = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      const code = errnoOf(error);
+      // A non-blocking pipe that is full: wait for the reader, a millisecond at a time, at most ten seconds.
+      if (code === "EAGAIN" && waits++ < 10_000) {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      if (code === "EPIPE") throw new StdoutClosed();
+      const why = code === "ENOSPC" ? "the disk is full" : code || (error as Error).message;
+      throw new CliError(
+        `cannot write the result to stdout: ${why}`,
+        ExitCode.failure,
+        "check where the output is redirected",
+      );
+    }
+  }
+}
+
 /** The command's result: JSON with --json, else the human view. */
 export function printResult(out: Output, value: unknown, human: () => string): void {
-  console.log(out.json ? JSON.stringify(value, null, 2) : human());
+  writeStdout(`${out.json ? JSON.stringify(value, null, 2) : human()}\n`);
 }
 
 export function printJson(value: unknown): void {
-  console.log(JSON.stringify(value, null, 2));
+  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printNotice(text: string): void {
@@ -25,8 +68,26 @@ export function paint(out: Output, code: number, text: string): string {
   return out.color ? `\u001b[${code}m${text}\u001b[0m` : text;
 }
 
-/** Two aligned columns, for `status`-style views. */
-export function formatRows(rows: Array<[string, string]>): string {
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+/**
+ * Rows as aligned columns two spaces apart; colour codes take no width. Columns listed in `right` are
+ * right-aligned (counts); the last column is never padded.
+ */
+export function formatTable(rows: string[][], right: readonly number[] = []): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, stripAnsi(cell).length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => {
+          if (i === row.length - 1 && !right.includes(i)) return cell;
+          const pad = " ".repeat((widths[i] ?? 0) - stripAnsi(cell).length);
+          return right.includes(i) ? pad + cell : cell + pad;
+        })
+        .join("  "),
+    )
+    .join("\n");
 }

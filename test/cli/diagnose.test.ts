@@ -345,8 +345,8 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
     });
 
     test.each([
-      [{ DO_NOT_TRACK: "1" }, "DO_NOT_TRACK"],
-      [{ MCPPROXY_TELEMETRY: "false" }, "MCPPROXY_TELEMETRY=false"],
+      [{ DO_NOT_TRACK: "1" }, "DO_NOT_TRACK is set"],
+      [{ MCPPROXY_TELEMETRY: "false" }, "MCPPROXY_TELEMETRY is set to turn it off"],
     ])("with %j nothing is written, and stderr says so", async (extra, reason) => {
       const h = await home();
       const r = await cli(["diagnose", "spawn npx ENOENT", "--record", "--json"], cleanEnv(h.dir, extra));
@@ -360,7 +360,10 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
       await mkdir(h.data, { recursive: true });
       await writeFile(h.config, `{"telemetry": {"enabled": false}}`);
       const r = await cli(["diagnose", "spawn npx ENOENT", "--record"], cleanEnv(h.dir));
-      expect([r.code, r.stderr]).toEqual([0, "mcpproxy: nothing recorded: telemetry is off (config)\n"]);
+      expect([r.code, r.stderr]).toEqual([
+        0,
+        "mcpproxy: nothing recorded: telemetry is off (turned off in the config; `mcpproxy telemetry enable` turns it back on)\n",
+      ]);
       expect(existsSync(join(h.data, "telemetry-counters.json"))).toBe(false);
     });
   });
@@ -378,12 +381,12 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
     test.each([
       [
         ["x", "--transport", "carrier-pigeon"],
-        'unknown transport "carrier-pigeon"',
+        'unknown value "carrier-pigeon" for --transport',
         "stdio, http, sse, streamable-http, docker",
       ],
       [
         ["x", "--errno", "EFOO"],
-        'unknown errno "EFOO"',
+        'unknown value "EFOO" for --errno',
         "ENOENT, EACCES, ENOEXEC, ECONNREFUSED, ENOTFOUND, ENETUNREACH, EHOSTUNREACH, ETIMEDOUT",
       ],
       [["x", "--exit-code", "abc"], '--exit-code must be an integer, got "abc"', "mcpproxy diagnose --help"],

@@ -55,6 +55,21 @@ describe("rotateIdentity", () => {
       { id: "alice", createdAt: at(-DAY) },
       { identity: { id: NEW, createdAt: stamp }, change: "created" },
     ],
+    [
+      "a version-1 UUID (it holds a MAC address and a time)",
+      { id: "c232ab00-9414-11ec-b3c8-9e6bdeced846", createdAt: at(-DAY) },
+      { identity: { id: NEW, createdAt: stamp }, change: "created" },
+    ],
+    [
+      "the nil UUID",
+      { id: "00000000-0000-0000-0000-000000000000", createdAt: at(-DAY) },
+      { identity: { id: NEW, createdAt: stamp }, change: "created" },
+    ],
+    [
+      "a version-4 layout with a wrong variant",
+      { id: "0b9f6a4e-2c1d-4e8a-7b3c-5d6e7f8a9b0c", createdAt: at(-DAY) },
+      { identity: { id: NEW, createdAt: stamp }, change: "created" },
+    ],
     ["legacy id without date", { id: ID }, { identity: { id: ID, createdAt: stamp }, change: "dated" }],
     [
       "legacy id, empty date",

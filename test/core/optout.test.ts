@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { decideOptOut, envOverride } from "../../src/core/optout.ts";
+import { decideOptOut, envOverride, whyOff } from "../../src/core/optout.ts";
 
 describe("decideOptOut", () => {
   test.each([
@@ -68,7 +68,7 @@ describe("decideOptOut", () => {
       { enabled: false, envOverrideName: "CI", disabledBy: "env" },
     ],
   ] as const)("%j with config %p", (env, config, expected) => {
-    expect(decideOptOut(env, config)).toEqual(expected);
+    expect(decideOptOut({ env: env, configEnabled: config })).toEqual(expected);
   });
 });
 
@@ -85,7 +85,7 @@ describe("decideOptOut properties", () => {
       fc.property(envArb, configArb, (env, config) => {
         const dnt = (env.DO_NOT_TRACK ?? "").trim();
         if (dnt === "" || dnt === "0") return;
-        expect(decideOptOut(env, config)).toEqual({
+        expect(decideOptOut({ env: env, configEnabled: config })).toEqual({
           enabled: false,
           envOverrideName: "DO_NOT_TRACK",
           disabledBy: "env",
@@ -96,7 +96,7 @@ describe("decideOptOut properties", () => {
   test("the config decides only when no env var turns telemetry off", () => {
     fc.assert(
       fc.property(envArb, configArb, (env, config) => {
-        const decision = decideOptOut(env, config);
+        const decision = decideOptOut({ env: env, configEnabled: config });
         if (envOverride(env) !== "") expect(decision.disabledBy).toBe("env");
         else expect(decision.enabled).toBe(config !== false);
       }),
@@ -105,8 +105,26 @@ describe("decideOptOut properties", () => {
   test("env can only turn telemetry off, never on", () => {
     fc.assert(
       fc.property(envArb, (env) => {
-        expect(decideOptOut(env, false).enabled).toBe(false);
+        expect(decideOptOut({ env: env, configEnabled: false }).enabled).toBe(false);
       }),
     );
+  });
+});
+
+describe("whyOff", () => {
+  test.each([
+    [{ disabledBy: "", envOverrideName: "" }, ""],
+    [{ disabledBy: "env", envOverrideName: "DO_NOT_TRACK" }, "DO_NOT_TRACK is set"],
+    [{ disabledBy: "env", envOverrideName: "CI" }, "CI is set"],
+    [
+      { disabledBy: "env", envOverrideName: "MCPPROXY_TELEMETRY=false" },
+      "MCPPROXY_TELEMETRY is set to turn it off",
+    ],
+    [
+      { disabledBy: "config", envOverrideName: "" },
+      "turned off in the config; `mcpproxy telemetry enable` turns it back on",
+    ],
+  ] as const)("%j", (decision, expected) => {
+    expect(whyOff(decision)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { applyEvent, type Counts, emptyCounts, subtractSent } from "../../src/core/counters.ts";
+import { decideOptOut } from "../../src/core/optout.ts";
 import { CliError } from "../../src/errors.ts";
 import { readCounts, recordEvents, updateCounts } from "../../src/io/counter-store.ts";
 import { BUN, nobodyCanRun, ROOT, SOURCE, tempDir } from "../support/cli.ts";
@@ -12,7 +13,7 @@ const nobodyReaches = await nobodyCanRun(SOURCE);
 const FILE = "telemetry-counters.json";
 const NOW = new Date("2026-11-24T10:30:00Z");
 const HOUR = String(Date.parse("2026-11-24T10:00:00Z") / 1000);
-const ctx = (dataDir: string, env: Record<string, string> = {}) => ({ env, dataDir, now: () => NOW });
+const ctx = (dataDir: string) => ({ dataDir, now: () => NOW });
 const cli = { kind: "surface_request", surface: "cli" } as const;
 const withCli = (n: number): Counts => ({
   ...emptyCounts(),
@@ -72,9 +73,9 @@ describe("updateCounts", () => {
 
   test("a subtract after a send keeps what another process added meanwhile", async () => {
     const dir = await tempDir();
-    await recordEvents(ctx(dir), undefined, [cli, cli]);
+    await recordEvents(ctx(dir), true, [cli, cli]);
     const sent = await readCounts(dir);
-    await recordEvents(ctx(dir), undefined, [cli]);
+    await recordEvents(ctx(dir), true, [cli]);
     await updateCounts(dir, (c) => subtractSent(c, sent), NOW);
     expect(await readCounts(dir)).toEqual(withCli(1));
   });
@@ -82,7 +83,7 @@ describe("updateCounts", () => {
   test("a corrupt store is moved aside on the next write, not lost", async () => {
     const dir = await tempDir();
     await writeFile(join(dir, FILE), '{"surface_requests": {"cli": "many"}');
-    await recordEvents(ctx(dir), undefined, [cli]);
+    await recordEvents(ctx(dir), true, [cli]);
     expect(await readCounts(dir)).toEqual(withCli(1));
     const aside = (await readdir(dir)).filter((f) => f !== FILE);
     expect(aside).toEqual([`${FILE}.corrupt-2026-11-24T10-30-00.000Z`]);
@@ -130,7 +131,7 @@ describe("updateCounts", () => {
     const dir = await tempDir();
     const data = join(dir, "data");
     const script = `import { recordEvents } from ${JSON.stringify(join(ROOT, "src/io/counter-store.ts"))};
-      await recordEvents({ env: {}, dataDir: ${JSON.stringify(data)}, now: () => new Date() }, true,
+      await recordEvents({ dataDir: ${JSON.stringify(data)}, now: () => new Date() }, true,
         [{ kind: "surface_request", surface: "cli" }]);`;
     const file = join(dir, "record.ts");
     await writeFile(file, script);
@@ -150,7 +151,8 @@ describe("recordEvents", () => {
   ])("with %s it records nothing and creates no file", async (_, env, configEnabled) => {
     const dir = await tempDir();
     const data = join(dir, "data");
-    expect(await recordEvents(ctx(data, env), configEnabled, [cli])).toBe(false);
+    const on = decideOptOut({ env, configEnabled }).enabled;
+    expect(await recordEvents(ctx(data), on, [cli])).toBe(false);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -160,7 +162,8 @@ describe("recordEvents", () => {
     ["config true", true],
   ])("with %s it records", async (_, configEnabled) => {
     const dir = await tempDir();
-    expect(await recordEvents(ctx(dir, { DO_NOT_TRACK: "0" }), configEnabled, [cli])).toBe(true);
+    const on = decideOptOut({ env: { DO_NOT_TRACK: "0" }, configEnabled }).enabled;
+    expect(await recordEvents(ctx(dir), on, [cli])).toBe(true);
     expect(await readCounts(dir)).toEqual(withCli(1));
   });
 });

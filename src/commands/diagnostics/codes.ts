@@ -1,31 +1,23 @@
 // `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full.
 import { defineCommand } from "citty";
-import { loadContext, type Output } from "../../context.ts";
+import { loadContext } from "../../context.ts";
 import type { CatalogEntry } from "../../core/catalog.ts";
 import { usageError } from "../../errors.ts";
-import { paint, printResult } from "../../io/output.ts";
-import { globalArgs } from "../global-args.ts";
+import { globalArgs } from "../../global-args.ts";
+import type { Output } from "../../io/output.ts";
+import { formatTable, paint, printResult } from "../../io/output.ts";
 import { entryView, SEVERITY_COLOUR } from "./entry-view.ts";
 
 // The table's message column: the first sentence is enough to pick a code.
 const firstSentence = (text: string) => /^.*?[.!?](?=\s|$)/.exec(text)?.[0] ?? text;
 
 function catalogTable(out: Output, entries: CatalogEntry[]): string {
-  const codeWidth = Math.max(...entries.map((e) => e.code.length));
-  const rows = entries.map((e) => {
-    const severity = paint(out, SEVERITY_COLOUR[e.severity], e.severity.padEnd(5));
-    return `${e.code.padEnd(codeWidth)}  ${severity}  ${firstSentence(e.user_message)}`;
-  });
-  return [`${"CODE".padEnd(codeWidth)}  LEVEL  MESSAGE`, ...rows].join("\n");
-}
-
-/** `docker-cli-not-found`, `mcpx_http_401` and `HTTP 401` all name their MCPX_* code. */
-function normaliseCode(input: string): string {
-  const name = input
-    .trim()
-    .toUpperCase()
-    .replace(/[\s-]+/g, "_");
-  return name.startsWith("MCPX_") ? name : `MCPX_${name}`;
+  const rows = entries.map((e) => [
+    e.code,
+    paint(out, SEVERITY_COLOUR[e.severity], e.severity),
+    firstSentence(e.user_message),
+  ]);
+  return formatTable([["CODE", "LEVEL", "MESSAGE"], ...rows]);
 }
 
 export default defineCommand({
@@ -40,10 +32,8 @@ export default defineCommand({
   },
   async run({ args }) {
     const ctx = loadContext(args);
-    const [{ CATALOG, closestCodes }, { DIAGNOSTIC_CODES, isDiagnosticCode }] = await Promise.all([
-      import("../../core/catalog.ts"),
-      import("../../core/codes.ts"),
-    ]);
+    const [{ CATALOG, closestCodes }, { DIAGNOSTIC_CODES, isDiagnosticCode, normaliseCodeName }] =
+      await Promise.all([import("../../core/catalog.ts"), import("../../core/codes.ts")]);
     const given = (args._ as unknown[]).map(String);
     if (given.length > 1) {
       throw usageError("give one code at most", "run `mcpproxy diagnostics codes` to list them all");
@@ -54,7 +44,7 @@ export default defineCommand({
       printResult(ctx.out, entries, () => catalogTable(ctx.out, entries));
       return;
     }
-    const code = normaliseCode(wanted);
+    const code = normaliseCodeName(wanted);
     if (!isDiagnosticCode(code)) {
       const close = closestCodes(wanted);
       const list = "run `mcpproxy diagnostics codes` to list them all";

@@ -1,6 +1,7 @@
 // How a catalog entry reads on a terminal, for `diagnose` and `diagnostics codes`.
-import type { Output } from "../../context.ts";
+
 import type { CatalogEntry, FixStep } from "../../core/catalog.ts";
+import type { Output } from "../../io/output.ts";
 import { paint } from "../../io/output.ts";
 
 export const SEVERITY_COLOUR: Record<CatalogEntry["severity"], number> = { error: 31, warn: 33, info: 36 };

@@ -1,7 +1,7 @@
 // `mcpproxy telemetry disable`: persist telemetry.enabled = false.
 import { defineCommand } from "citty";
 import { loadContext } from "../../context.ts";
-import { globalArgs } from "../global-args.ts";
+import { globalArgs } from "../../global-args.ts";
 import { setEnabled } from "./set-enabled.ts";
 
 export default defineCommand({

@@ -1,7 +1,7 @@
 // `mcpproxy telemetry enable`: persist telemetry.enabled = true.
 import { defineCommand } from "citty";
 import { loadContext } from "../../context.ts";
-import { globalArgs } from "../global-args.ts";
+import { globalArgs } from "../../global-args.ts";
 import { setEnabled } from "./set-enabled.ts";
 
 export default defineCommand({

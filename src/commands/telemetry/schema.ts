@@ -1,13 +1,13 @@
 // `mcpproxy telemetry schema`: the payload's JSON Schema, generated from the valibot schema.
 import { defineCommand } from "citty";
 import { outputFrom } from "../../context.ts";
-import { globalArgs } from "../global-args.ts";
+import { globalArgs } from "../../global-args.ts";
 
 export default defineCommand({
   meta: { name: "schema", description: "Print the JSON Schema of the heartbeat payload" },
   args: globalArgs,
   async run({ args }) {
-    // Always JSON, but a wrong -o is still a usage error rather than ignored.
+    // Always JSON, but contradictory output flags are still a usage error rather than ignored.
     outputFrom(args);
     const [{ toJsonSchema }, { PayloadSchema }, { printJson }] = await Promise.all([
       import("@valibot/to-json-schema"),

@@ -3,12 +3,13 @@ import { defineCommand } from "citty";
 import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
 import { emptyCounts, usageAt } from "../../core/counters.ts";
+import { decideForConfig } from "../../core/optout.ts";
 import { CliError, ExitCode } from "../../errors.ts";
+import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { readCounts } from "../../io/counter-store.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
 import { printJson, printNotice } from "../../io/output.ts";
-import { globalArgs } from "../global-args.ts";
 
 export default defineCommand({
   meta: {
@@ -18,16 +19,16 @@ export default defineCommand({
   args: globalArgs,
   async run({ args }) {
     const ctx = loadContext(args);
-    const [{ config }, counts] = await Promise.all([
-      loadConfig(ctx.configPath),
-      readCounts(ctx.dataDir).catch((error) => {
-        // Counts we cannot read are shown as none, and said so; they are not the user's config.
-        if (!(error instanceof CliError)) throw error;
-        printNotice(`mcpproxy: ${error.message}; showing the payload without counters`);
-        return emptyCounts();
-      }),
-    ]);
-    const identity = await ensureIdentity(ctx, ctx.configPath, config).catch((error) => {
+    // The config first: when it is broken (exit 4) nothing else is read or said.
+    const { config } = await loadConfig(ctx.configPath);
+    const counts = await readCounts(ctx.dataDir).catch((error) => {
+      // Counts we cannot read are shown as none, and said so; they are not the user's config.
+      if (!(error instanceof CliError)) throw error;
+      printNotice(`mcpproxy: ${error.message}; showing the payload without counters`);
+      return emptyCounts();
+    });
+    const telemetryOn = (fresh: typeof config) => decideForConfig(ctx.env, fresh).enabled;
+    const identity = await ensureIdentity(ctx, ctx.configPath, config, telemetryOn).catch((error) => {
       // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
       if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
       printNotice(

@@ -1,9 +1,11 @@
 // `mcpproxy telemetry status`: whether telemetry is on, why not, and the anonymous id.
 import { defineCommand } from "citty";
 import { loadContext } from "../../context.ts";
+import { decideForConfig } from "../../core/optout.ts";
+import { statusView } from "../../core/status-view.ts";
+import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
-import { globalArgs } from "../global-args.ts";
-import { printStatus, statusView } from "./status-view.ts";
+import { printStatus } from "./print-status.ts";
 
 export default defineCommand({
   meta: { name: "status", description: "Show whether telemetry is on, why, and the anonymous id" },
@@ -11,6 +13,7 @@ export default defineCommand({
   async run({ args }) {
     const ctx = loadContext(args);
     const { config } = await loadConfig(ctx.configPath);
-    printStatus(ctx, statusView(ctx, config));
+    const decision = decideForConfig(ctx.env, config);
+    printStatus(ctx.out, statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir }));
   },
 });

@@ -1,5 +1,7 @@
-// The flags every command accepts; cli.ts hoists them so they may stand before or after the command.
+// The flags every command accepts; the argument parser hoists them so they may stand before or after the command.
 import type { ArgsDef } from "citty";
+
+export const OUTPUT_FORMATS = ["json", "table"] as const;
 
 export const globalArgs = {
   config: {
@@ -10,12 +12,13 @@ export const globalArgs = {
   "data-dir": { type: "string", valueHint: "dir", description: "Data folder (default ~/.mcpproxy)" },
   json: { type: "boolean", description: "Print JSON (same as -o json)" },
   output: {
-    type: "string",
+    type: "enum",
     alias: "o",
-    valueHint: "json|table",
-    description: "Output format: json or table",
+    options: [...OUTPUT_FORMATS],
+    description: "Output format",
   },
-  color: { type: "boolean", default: true, negativeDescription: "Never print colour" },
+  // Declared as its own flag so help shows it with its meaning; colour is otherwise on for a terminal.
+  "no-color": { type: "boolean", description: "Never print colour" },
   verbose: { type: "boolean", description: "Show more detail, and stack traces of internal errors" },
 } as const satisfies ArgsDef;
 
@@ -24,6 +27,6 @@ export type GlobalArgs = {
   "data-dir"?: string;
   json?: boolean;
   output?: string;
-  color?: boolean;
+  "no-color"?: boolean;
   verbose?: boolean;
 };

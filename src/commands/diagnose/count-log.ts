@@ -1,0 +1,62 @@
+// `diagnose --file`: streams a log through the classifier into a histogram, with progress on a terminal.
+import type { Context } from "../../context.ts";
+import type { DiagnosticCode } from "../../core/codes.ts";
+import { byCount, countLine, type Histogram, newHistogram } from "../../core/log-histogram.ts";
+import { forEachLine, openLog } from "../../io/log-lines.ts";
+import { formatTable } from "../../io/output.ts";
+
+// A progress line on a terminal's stderr for logs that take more than a second; redrawn at most 4 times a second.
+function progressLine(label: string, size: number, lines: () => number) {
+  const started = performance.now();
+  let read = 0;
+  let last = 0;
+  let shown = false;
+  return {
+    update(bytes: number) {
+      read += bytes;
+      const now = performance.now();
+      if (now - started < 1000 || now - last < 250) return;
+      [last, shown] = [now, true];
+      const done = size > 0 ? `${Math.min(100, Math.floor((read / size) * 100))}%` : `${read >> 20} MiB`;
+      process.stderr.write(`\rmcpproxy: reading ${label}: ${done}, ${lines().toLocaleString("en")} lines`);
+    },
+    done() {
+      if (shown) process.stderr.write("\r\u001b[K");
+    },
+  };
+}
+
+export async function countLog(ctx: Context, path: string, classify: (line: string) => DiagnosticCode) {
+  const log = path === "-" ? { path: "stdin", size: 0, chunks: process.stdin } : await openLog(path);
+  const h = newHistogram();
+  const progress = ctx.tty.stderr ? progressLine(log.path, log.size, () => h.lines) : undefined;
+  try {
+    await forEachLine(
+      log.chunks,
+      (line, cut) => {
+        if (line.trim() !== "") countLine(h, classify(line), cut);
+      },
+      progress?.update,
+    );
+  } finally {
+    progress?.done();
+  }
+  return h;
+}
+
+export function histogramView(h: Histogram): string {
+  if (h.lines === 0) return "no lines to classify: the log is empty";
+  const rows = [...byCount(h), ["unclassified", h.unclassified] as const].map(([code, n]) => [
+    String(n),
+    code,
+  ]);
+  const lines = [
+    formatTable([["COUNT", "CODE"], ...rows], [0]),
+    "",
+    `${h.lines} lines: ${h.lines - h.unclassified} classified, ${h.unclassified} unclassified`,
+  ];
+  if (h.truncated > 0) {
+    lines.push(`${h.truncated} lines longer than 64 Ki characters were classified on their start`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,28 @@
+// What `telemetry status` shows (and the daemon serves): the decision, the id and where things live.
+import type { Config } from "./config-schema.ts";
+import { endpointOf } from "./endpoint.ts";
+import type { OptOutDecision } from "./optout.ts";
+
+export interface StatusInput {
+  config: Config;
+  decision: OptOutDecision;
+  configPath: string;
+  dataDir: string;
+}
+
+export function statusView({ config, decision, configPath, dataDir }: StatusInput) {
+  return {
+    enabled: decision.enabled,
+    env_override: decision.envOverrideName !== "",
+    env_override_name: decision.envOverrideName,
+    disabled_by: decision.disabledBy,
+    anonymous_id: config.telemetry?.anonymous_id ?? "",
+    anonymous_id_created_at: config.telemetry?.anonymous_id_created_at ?? "",
+    endpoint: endpointOf(config),
+    config_path: configPath,
+    data_dir: dataDir,
+    notice_shown: config.telemetry?.notice_shown ?? false,
+  };
+}
+
+export type StatusView = ReturnType<typeof statusView>;
