@@ -12,6 +12,8 @@ const args = [
   "--compile",
   "--minify",
   "--bytecode",
+  // Stack traces (with --verbose) name src/ files and lines instead of the minified bundle.
+  "--sourcemap=linked",
   // A .env or bunfig.toml in the user's working folder must never change what the binary does.
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

@@ -203,6 +203,17 @@ for (const runner of [SOURCE, COMPILED, DENO]) {
         expect(JSON.parse(fixed.stdout).code).toBe("MCPX_DOCKER_CLI_NOT_FOUND");
       });
 
+      test("--verbose adds a stack that names the src/ files and lines (a source map in the binary)", async () => {
+        const h = await home();
+        await mkdir(h.data, { recursive: true });
+        await writeFile(h.config, '{"telemetry": {"enabled": tru}}');
+        const plain = await cli(["telemetry", "status"], cleanEnv(h.dir));
+        expect(plain.stderr.split("\n").filter((l) => l.trim().startsWith("at "))).toEqual([]);
+        const r = await cli(["telemetry", "status", "--verbose"], cleanEnv(h.dir));
+        expect(r.code).toBe(4);
+        expect(r.stderr).toMatch(/\n\s+at .*src\/io\/config-store\.ts:\d+:\d+/);
+      });
+
       test("help describes --no-color and shows no bare --color", async () => {
         const h = await home();
         const r = await cli(["telemetry", "status", "--help"], cleanEnv(h.dir));
