@@ -10,4 +10,5 @@ export const commands: Record<string, Lazy> = {
   version: () => load(import("./version.ts")),
   diagnose: () => load(import("./diagnose.ts")),
   diagnostics: () => load(import("./diagnostics/index.ts")),
+  doctor: () => load(import("./doctor.ts")),
 };

@@ -33,6 +33,7 @@ const suites: Record<string, string> = {
   diagnose: "diagnose.test.ts",
   "diagnostics codes": "diagnostics-codes.test.ts",
   "docker source": "docker-source.test.ts",
+  doctor: "doctor.test.ts",
   version: "telemetry.test.ts",
 };
 
