@@ -21,10 +21,7 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 // A steady-state install: a real config with servers, an id already made, telemetry on.
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
-await copyFile(
-  join(ROOT, "test/fixtures/configs/e2e-config.json"),
-  join(home, ".mcpproxy/mcp_config.json"),
-);
+await copyFile(join(ROOT, "test/fixtures/configs/e2e-config.json"), join(home, ".mcpproxy/mcp_config.json"));
 const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };
 sh([binary, "telemetry", "show-payload"], env);
 
