@@ -94,3 +94,23 @@ export function isTerminal(fd: 0 | 1 | 2): boolean {
   if (isatty) return isatty(fd);
   return !![process.stdin, process.stdout, process.stderr][fd]?.isTTY;
 }
+
+export interface ProxyInit {
+  /** Extra fetch options that route one request through `proxy`, or straight to the host. */
+  init: Record<string, unknown>;
+  close(): void;
+}
+
+/**
+ * Bun takes `proxy` on each fetch (false: direct, even with HTTP_PROXY in the process); Deno needs its own
+ * client for a proxy, and without one falls back to the proxy variables it read from the process.
+ */
+export function fetchProxy(proxy: string | null): ProxyInit {
+  if (typeof Bun === "undefined" && typeof Deno !== "undefined") {
+    if (!proxy) return { init: {}, close() {} };
+    const deno = Deno as unknown as { createHttpClient(options: object): { close(): void } };
+    const client = deno.createHttpClient({ proxy: { url: proxy } });
+    return { init: { client }, close: () => client.close() };
+  }
+  return { init: { proxy: proxy ?? false }, close() {} };
+}
