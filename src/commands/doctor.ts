@@ -2,23 +2,35 @@
 import { defineCommand } from "citty";
 import { type Context, loadContext } from "../context.ts";
 import type { Config } from "../core/config-schema.ts";
-import { type CheckResult, doctorEvents, doctorFailed, fail, identityClockCheck, pass } from "../core/doctor.ts";
+import {
+  type CheckResult,
+  doctorEvents,
+  doctorFailed,
+  fail,
+  identityClockCheck,
+  pass,
+} from "../core/doctor.ts";
 import { decideForConfig } from "../core/optout.ts";
 import { printable } from "../core/printable.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { globalArgs } from "../global-args.ts";
-import { type Output, formatTable, paint, printNotice, printResult } from "../io/output.ts";
+import { formatTable, type Output, paint, printNotice, printResult } from "../io/output.ts";
 
 async function configCheck(ctx: Context): Promise<{ result: CheckResult; config: Config | null }> {
   const { loadConfig } = await import("../io/config-store.ts");
   try {
     const { config, exists } = await loadConfig(ctx.configPath);
     const servers = (config.mcpServers ?? []).length;
-    const detail = exists ? `valid, ${servers} server${servers === 1 ? "" : "s"}` : "none yet (defaults apply)";
+    const detail = exists
+      ? `valid, ${servers} server${servers === 1 ? "" : "s"}`
+      : "none yet (defaults apply)";
     return { result: pass("config_valid", detail), config };
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    return { result: fail("config_valid", error.message, error.hint ?? "fix the file by hand"), config: null };
+    return {
+      result: fail("config_valid", error.message, error.hint ?? "fix the file by hand"),
+      config: null,
+    };
   }
 }
 
@@ -63,7 +75,12 @@ async function dockerChecks(ctx: Context, config: Config | null): Promise<CheckR
       : pass("docker_cli_found", `${cli.path} (${cli.source})`, required),
     engine
       ? pass("docker_engine_answers", "the engine answers /_ping", required)
-      : fail("docker_engine_answers", "the Docker engine does not answer", "start Docker (Docker Desktop, colima, or `systemctl start docker`)", required),
+      : fail(
+          "docker_engine_answers",
+          "the Docker engine does not answer",
+          "start Docker (Docker Desktop, colima, or `systemctl start docker`)",
+          required,
+        ),
   ];
 }
 
@@ -103,7 +120,11 @@ export default defineCommand({
     }
     const failed = results.filter((r) => !r.passed && r.required).length;
     if (failed > 0) {
-      throw new CliError(`${failed} check${failed === 1 ? "" : "s"} failed`, ExitCode.failure, "see the fixes above");
+      throw new CliError(
+        `${failed} check${failed === 1 ? "" : "s"} failed`,
+        ExitCode.failure,
+        "see the fixes above",
+      );
     }
   },
 });

@@ -26,10 +26,12 @@ export const CountsSchema = v.strictObject({
   doctor_checks: payload.doctor_checks,
   // Hour start in epoch seconds → codes counted in that hour; the payload sums the last 24.
   error_code_counts_by_hour: v.record(v.pipe(v.string(), v.regex(/^(?:0|[1-9][0-9]{0,11})$/)), codeCounts),
+  // Heartbeats the privacy gate stopped: kept here for `doctor` and people, never sent.
+  blocked_sends: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 export type Counts = v.InferOutput<typeof CountsSchema>;
-export type SentCounts = Omit<Counts, "error_code_counts_by_hour">;
+export type SentCounts = Omit<Counts, "error_code_counts_by_hour" | "blocked_sends">;
 
 // Strings, not the enums: events may come from a request body, and whatever is unknown is dropped.
 export type CounterEvent =
@@ -166,15 +168,27 @@ function combineSent(a: Counts, b: SentCounts, sign: 1 | -1): Omit<Counts, "erro
 }
 
 export function mergeCounts(a: Counts, b: Counts): Counts {
+  const blocked = (a.blocked_sends ?? 0) + (b.blocked_sends ?? 0);
   return {
     ...combineSent(a, b, 1),
     error_code_counts_by_hour: combineNested(a.error_code_counts_by_hour, b.error_code_counts_by_hour, 1),
+    ...(blocked > 0 ? { blocked_sends: blocked } : {}),
   };
 }
 
 // The 24 h window is not reset by a send: its hour buckets stay as they are.
 export function subtractSent(stored: Counts, sent: SentCounts): Counts {
-  return { ...combineSent(stored, sent, -1), error_code_counts_by_hour: stored.error_code_counts_by_hour };
+  return {
+    ...combineSent(stored, sent, -1),
+    error_code_counts_by_hour: stored.error_code_counts_by_hour,
+    ...(stored.blocked_sends ? { blocked_sends: stored.blocked_sends } : {}),
+  };
+}
+
+/** What a heartbeat built from these counts carries: the store less its local-only parts. */
+export function sentPart(counts: Counts): SentCounts {
+  const { error_code_counts_by_hour: _, blocked_sends: __, ...sent } = counts;
+  return sent;
 }
 
 const inWindow = (hour: string, now: Date) => Number(hour) > now.getTime() / 1000 - WINDOW_SECONDS;
@@ -185,7 +199,7 @@ export function pruneCounts(counts: Counts, now: Date): Counts {
 }
 
 export function usageAt(counts: Counts, now: Date): Usage {
-  const { error_code_counts_by_hour: hours, ...rest } = counts;
+  const { error_code_counts_by_hour: hours, blocked_sends: _, ...rest } = counts;
   let codes: Usage["error_code_counts_24h"] = {};
   for (const [hour, bucket] of Object.entries(hours)) {
     if (bucket && inWindow(hour, now)) codes = combine(codes, bucket, 1);

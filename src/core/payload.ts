@@ -111,3 +111,8 @@ export function payloadProblem(payload: unknown): string {
   const path = (issue.path ?? []).map((p) => String(p.key)).join(".");
   return `${path || "(root)"}: ${issue.message}`;
 }
+
+/** The exact bytes a heartbeat is sent as, and `show-payload` prints: one serializer for both. */
+export function payloadBody(payload: Payload): string {
+  return `${JSON.stringify(payload, null, 2)}\n`;
+}

@@ -10,6 +10,7 @@ export default defineCommand({
     enable: () => load(import("./enable.ts")),
     disable: () => load(import("./disable.ts")),
     "show-payload": () => load(import("./show-payload.ts")),
+    send: () => load(import("./send.ts")),
     schema: () => load(import("./schema.ts")),
   },
 });

@@ -4,12 +4,14 @@ import { collectPayload } from "../../collect-payload.ts";
 import { loadContext } from "../../context.ts";
 import { emptyCounts, usageAt } from "../../core/counters.ts";
 import { decideForConfig } from "../../core/optout.ts";
+import { payloadBody } from "../../core/payload.ts";
+import { printable } from "../../core/printable.ts";
 import { CliError, ExitCode } from "../../errors.ts";
 import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { readCounts } from "../../io/counter-store.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
-import { printJson, printNotice } from "../../io/output.ts";
+import { printNotice, writeStdout } from "../../io/output.ts";
 
 export default defineCommand({
   meta: {
@@ -36,6 +38,19 @@ export default defineCommand({
       );
       return null;
     });
-    printJson(await collectPayload(ctx, { config, identity, usage: usageAt(counts, ctx.now()) }));
+    const payload = await collectPayload(ctx, { config, identity, usage: usageAt(counts, ctx.now()) });
+    const body = payloadBody(payload);
+    writeStdout(body);
+    // Shown even when the gate would block it; stderr then says which rule would.
+    const [{ privacySecrets, checkPrivacy }, { hostname }] = await Promise.all([
+      import("../../core/privacy-gate.ts"),
+      import("node:os"),
+    ]);
+    const block = checkPrivacy(body, payload, privacySecrets(ctx.env, hostname(), ctx.home));
+    if (block) {
+      printNotice(
+        `mcpproxy: the privacy gate would block this heartbeat (rule ${block.rule}, matched ${printable(block.pattern)}); it would not be sent`,
+      );
+    }
   },
 });

@@ -1,0 +1,96 @@
+// Sends one heartbeat through every gate; after a 2xx subtracts exactly what was sent and advances the version.
+
+import { collectPayload } from "./collect-payload.ts";
+import type { Context } from "./context.ts";
+import { sentPart, subtractSent, usageAt } from "./core/counters.ts";
+import { endpointOf } from "./core/endpoint.ts";
+import { decideForConfig, whyOff } from "./core/optout.ts";
+import { payloadBody } from "./core/payload.ts";
+import { privacySecrets } from "./core/privacy-gate.ts";
+import { checkSendGates, type GateName } from "./core/send-gates.ts";
+import { type LoadedConfig, updateConfig } from "./io/config-store.ts";
+import { readCounts, updateCounts } from "./io/counter-store.ts";
+import type { PostFailure, PostRequest } from "./io/heartbeat-post.ts";
+import { ensureIdentity } from "./io/identity-store.ts";
+
+export type SendResult =
+  | { sent: true; url: string; status: number; attempts: number }
+  | { sent: false; gate: GateName; reason: string }
+  | {
+      sent: false;
+      gate: "post";
+      url: string;
+      kind: PostFailure;
+      status?: number;
+      reason: string;
+      attempts: number;
+    };
+
+export interface SendOptions {
+  uptimeHours?: number;
+  startupOutcome?: string | null;
+  /** Test and daemon knobs for the POST (timeouts, retries); the URL, body and env are ours. */
+  post?: Partial<Pick<PostRequest, "timeoutMs" | "retries" | "backoffMs" | "maxRetryAfterMs">>;
+}
+
+export async function sendHeartbeat(
+  ctx: Context,
+  loaded: LoadedConfig,
+  options: SendOptions = {},
+): Promise<SendResult> {
+  const decision = decideForConfig(ctx.env, loaded.config);
+  // Off means off: no id is made, no counter read, nothing written.
+  if (!decision.enabled)
+    return { sent: false, gate: "opted_out", reason: `telemetry is off (${whyOff(decision)})` };
+  const counts = await readCounts(ctx.dataDir);
+  const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx.env, fresh).enabled;
+  const identity = await ensureIdentity(ctx, ctx.configPath, loaded.config, telemetryOn);
+  const payload = await collectPayload(ctx, {
+    config: loaded.config,
+    identity,
+    usage: usageAt(counts, ctx.now()),
+    uptimeHours: options.uptimeHours,
+    startupOutcome: options.startupOutcome,
+  });
+  const body = payloadBody(payload);
+  const { hostname } = await import("node:os");
+  const gate = checkSendGates({
+    optOut: { enabled: true, reason: "" },
+    version: ctx.version,
+    endpoint: endpointOf(loaded.config),
+    body,
+    payload,
+    secrets: privacySecrets(ctx.env, hostname(), ctx.home),
+  });
+  if (!gate.ok) {
+    if (gate.gate === "privacy") {
+      await updateCounts(
+        ctx.dataDir,
+        (c) => ({ ...c, blocked_sends: (c.blocked_sends ?? 0) + 1 }),
+        ctx.now(),
+      );
+    }
+    return { sent: false, gate: gate.gate, reason: gate.reason };
+  }
+  const { postHeartbeat } = await import("./io/heartbeat-post.ts");
+  const outcome = await postHeartbeat({
+    ...options.post,
+    url: gate.url,
+    body,
+    version: ctx.version,
+    env: ctx.env,
+  });
+  if (!outcome.ok) {
+    // A failure changes nothing: every count stays for the next heartbeat.
+    return { sent: false, gate: "post", url: gate.url, ...outcome, reason: outcome.message };
+  }
+  // Exactly what was sent goes; what other processes added meanwhile stays.
+  const sent = sentPart(counts);
+  await updateCounts(ctx.dataDir, (c) => subtractSent(c, sent), ctx.now());
+  await updateConfig(ctx.configPath, (fresh) =>
+    fresh.telemetry?.last_reported_version === ctx.version
+      ? []
+      : [{ path: ["telemetry", "last_reported_version"], value: ctx.version }],
+  );
+  return { sent: true, url: gate.url, status: outcome.status, attempts: outcome.attempts };
+}
