@@ -197,8 +197,7 @@ export class TextScan {
     return this.lowered;
   }
 
-  // The lower case at the raw text's positions: İ alone lower-cases to two characters, and as ı (lower
-  // case already, and no ASCII letter) it keeps its place and still reads as the letter it is.
+  // Lower case at the raw text's positions: only İ lower-cases to two characters; as ı it keeps its place.
   private lowerAligned(): string {
     const lower = this.lower();
     if (lower.length === this.raw.length) return lower;

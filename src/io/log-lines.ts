@@ -1,4 +1,4 @@
-// Reads text streams in constant memory: a log as lines (a log that is not text refused), or one capped message.
+// Reads text streams in constant memory: a log as lines (refused if it is not text), or one capped message.
 import { stat } from "node:fs/promises";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 

@@ -1,3 +1,4 @@
+// forEachLine on real temp files and on streams in pieces: lines as before, a log that is not text refused.
 import { afterAll, describe, expect, test } from "bun:test";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// The plain, slow reading of the classifier's wordings: each term straight off the text, for equivalence tests.
+// The plain, slow reading of the classifier's wordings, term by term off the text, for equivalence tests.
 import type { Term, Wording } from "../../src/core/classifier-wordings.ts";
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;
