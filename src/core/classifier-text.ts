@@ -9,7 +9,8 @@ type Check =
   | { readonly kind: "exact"; readonly text: string }
   | { readonly kind: "lower"; readonly text: string }
   | { readonly kind: "shNotFound" }
-  | { readonly kind: "spawnOf"; readonly docker: boolean };
+  | { readonly kind: "spawnOf"; readonly docker: boolean }
+  | { readonly kind: "spawnEacces" };
 
 // Holds when every needle of `needles` is present and every check passes.
 interface CompiledWording {
@@ -31,9 +32,10 @@ export interface CompiledTable {
   readonly entries: readonly (readonly [DiagnosticCode, WordingSet])[];
 }
 
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-const isWordChar = (ch: string | undefined) => ch !== undefined && WORD_CHAR.test(ch);
-const isSpace = (ch: string) => ch === " " || ch === "\t" || ch === "\n" || ch === "\r";
+// A letter or digit of any script; `u` reads a surrogate pair as the one character it is.
+const WORD_CHAR_BEFORE = /[\p{L}\p{N}]$/u;
+const WORD_CHAR_AFTER = /^[\p{L}\p{N}]/u;
+const SPACE = /\p{White_Space}/u;
 const isDigit = (ch: string | undefined) => ch !== undefined && ch >= "0" && ch <= "9";
 
 // Windows spells the program with its extension when given a full path.
@@ -92,6 +94,7 @@ export class TextRules {
       else if ("exact" in t)
         literal(isAscii(t.exact) ? t.exact.toLowerCase() : "", { kind: "exact", text: t.exact });
       else if ("shNotFound" in t) literal(": not found", { kind: "shNotFound" });
+      else if ("spawnEacces" in t) literal(" eacces", { kind: "spawnEacces" });
       else checks.push({ kind: "spawnOf", docker: t.spawnOf === "docker" });
     }
     return { needles: this.bits(ids), checks };
@@ -122,20 +125,6 @@ function bitIds(bits: NeedleBits): number[] {
   return ids;
 }
 
-/** A wording read straight off the text, term by term and without needles: the compiled form must agree. */
-export function holdsPlainly(raw: string, wording: Wording): boolean {
-  const lower = raw.toLowerCase();
-  const term = (t: Term): boolean => {
-    if (typeof t === "string") return lower.includes(t);
-    if ("word" in t) return hasWord(lower, t.word);
-    if ("exact" in t) return raw.includes(t.exact);
-    if ("shNotFound" in t) return hasShNotFound(lower);
-    if (lower.includes("permission denied")) return false;
-    return spawnsProgram(lower, t.spawnOf === "docker" ? isDockerProgram : anyProgram);
-  };
-  return isTermList(wording) ? wording.every(term) : term(wording);
-}
-
 const isTermList = (wording: Wording): wording is readonly Term[] => Array.isArray(wording);
 const isAscii = (text: string) => !/[\u0080-\uffff]/.test(text);
 const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
@@ -144,6 +133,7 @@ const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
 export class TextScan {
   private raw = "";
   private lowered: string | undefined;
+  private aligned: string | undefined;
   private readonly present: NeedleBits;
 
   constructor(
@@ -158,6 +148,7 @@ export class TextScan {
   scan(raw: string): this {
     this.raw = raw;
     this.lowered = undefined;
+    this.aligned = undefined;
     this.present.fill(0);
     // Some non-ASCII letters lower-case to ASCII (the Kelvin sign to `k`): such a text is scanned lower-cased.
     if (!this.automaton.scanAscii(raw, this.present)) {
@@ -171,6 +162,7 @@ export class TextScan {
   clear(): void {
     this.raw = "";
     this.lowered = undefined;
+    this.aligned = undefined;
   }
 
   any(set: WordingSet): boolean {
@@ -205,6 +197,14 @@ export class TextScan {
     return this.lowered;
   }
 
+  // Lower case at the raw text's positions: only İ lower-cases to two characters; as ı it keeps its place.
+  private lowerAligned(): string {
+    const lower = this.lower();
+    if (lower.length === this.raw.length) return lower;
+    if (this.aligned === undefined) this.aligned = this.raw.replaceAll("\u0130", "\u0131").toLowerCase();
+    return this.aligned;
+  }
+
   private hasNeedle(id: number): boolean {
     return ((this.present[id >> 5] ?? 0) & (1 << (id & 31))) !== 0;
   }
@@ -227,7 +227,7 @@ export class TextScan {
   private passes(check: Check): boolean {
     switch (check.kind) {
       case "word":
-        return hasWord(this.lower(), check.word);
+        return hasWord(this.raw, this.lowerAligned(), check.word);
       case "exact":
         return this.raw.includes(check.text);
       case "lower":
@@ -238,13 +238,18 @@ export class TextScan {
         // Bun and Deno word an EACCES like a missing program; the text then says so.
         if (this.hasNeedle(this.permissionDenied) || !this.someOf(this.spawnGate)) return false;
         return spawnsProgram(this.lower(), check.docker ? isDockerProgram : anyProgram);
+      case "spawnEacces":
+        return someSpawnErrno(this.lower(), " eacces", anyProgram);
     }
   }
 }
 
-function hasWord(lower: string, word: string): boolean {
+// `lower` is the raw text lower-cased at the same positions; the letters either side are the raw text's own.
+function hasWord(raw: string, lower: string, word: string): boolean {
   for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
-    if (!isWordChar(lower[at - 1]) && !isWordChar(lower[at + word.length])) return true;
+    const end = at + word.length;
+    if (WORD_CHAR_BEFORE.test(raw.slice(Math.max(0, at - 2), at))) continue;
+    if (!WORD_CHAR_AFTER.test(raw.slice(end, end + 2))) return true;
   }
   return false;
 }
@@ -253,7 +258,7 @@ function hasWord(lower: string, word: string): boolean {
 function hasShNotFound(lower: string): boolean {
   for (let at = lower.indexOf(": not found"); at !== -1; at = lower.indexOf(": not found", at + 1)) {
     const before = lower[at - 1];
-    if (before !== undefined && !isSpace(before)) return true;
+    if (before !== undefined && !SPACE.test(before)) return true;
   }
   return false;
 }
@@ -272,7 +277,7 @@ function isDockerProgram(lower: string, start: number, end: number): boolean {
 }
 
 function spawnsProgram(lower: string, test: ProgramTest): boolean {
-  if (someSpawnEnoent(lower, test)) return true;
+  if (someSpawnErrno(lower, " enoent", test)) return true;
   return QUOTED_SPAWNS.some((prefix) => someQuoted(lower, prefix, test));
 }
 
@@ -287,9 +292,9 @@ function occurrences(text: string, needle: string) {
   };
 }
 
-// Node/Bun `spawn P ENOENT` and `spawnSync P ENOENT`: P runs from the nearest `spawn ` before
-// ` ENOENT` on the same line, spaces included.
-function someSpawnEnoent(lower: string, test: ProgramTest): boolean {
+// Node/Bun `spawn P ENOENT` and `spawnSync P ENOENT` (or EACCES): P runs from the nearest `spawn `
+// before the errno on the same line, spaces included.
+function someSpawnErrno(lower: string, errno: " enoent" | " eacces", test: ProgramTest): boolean {
   const starts = [
     { found: occurrences(lower, "spawn "), length: 6 },
     { found: occurrences(lower, "spawnsync "), length: 10 },
@@ -298,7 +303,7 @@ function someSpawnEnoent(lower: string, test: ProgramTest): boolean {
   let spawnAt = -1;
   let programAt = -1;
   let lineStart = 0;
-  for (let end = lower.indexOf(" enoent"); end !== -1; end = lower.indexOf(" enoent", end + 1)) {
+  for (let end = lower.indexOf(errno); end !== -1; end = lower.indexOf(errno, end + 1)) {
     for (const { found, length } of starts) {
       for (let at = found.peek(); at !== -1 && at + length <= end; at = found.peek()) {
         if (at > spawnAt) [spawnAt, programAt] = [at, at + length];

@@ -1,13 +1,15 @@
 // The wordings each rule of diagnostics.md looks for in error text, as data, in the rule's order.
 import type { DiagnosticCode } from "./codes.ts";
 
-// A lower-case substring; a whole word (no letter or digit either side); a case-sensitive substring;
-// a runtime spawn wording for docker or any program; or `: not found` after a program name.
+// A lower-case substring; a whole word (no letter or digit of any script either side); a case-sensitive
+// substring; a runtime spawn wording for docker or any program; a runtime EACCES wording; or `: not found`
+// after a program name.
 export type Term =
   | string
   | { readonly word: string }
   | { readonly exact: string }
   | { readonly spawnOf: "docker" | "any" }
+  | { readonly spawnEacces: true }
   | { readonly shNotFound: true };
 // One term, or several that must all appear.
 export type Wording = Term | readonly Term[];
@@ -25,6 +27,8 @@ export const DOCKER_CLI_MISSING: readonly Wording[] = [
   "docker not found in login shell",
   // With the `fish: ` prefix: the docker CLI's own `docker: unknown command: docker mcp` is a missing plugin.
   "fish: unknown command: docker",
+  // fish before 3.6.
+  "fish: unknown command 'docker'",
   "'docker' is not recognized",
   { spawnOf: "docker" },
 ];
@@ -63,13 +67,15 @@ export const STDIO_TEXT: RuleTable = [
       "command not found",
       { spawnOf: "any" },
       "fish: unknown command: ",
+      "fish: unknown command '",
       "is not recognized as an internal or external command",
+      "the system cannot find the file specified",
       "is not recognized as the name of a cmdlet",
       "is not recognized as a name of a cmdlet",
       { shNotFound: true },
     ],
   ],
-  ["MCPX_STDIO_SPAWN_EACCES", ["permission denied"]],
+  ["MCPX_STDIO_SPAWN_EACCES", ["permission denied", { spawnEacces: true }]],
   [
     "MCPX_STDIO_EXIT_BEFORE_INITIALIZE",
     ["transport closed", "exited before completing the mcp initialize", "exited before the mcp initialize"],
@@ -145,6 +151,7 @@ export const NETWORK_TEXT: RuleTable = [
       "no such host",
       { word: "getaddrinfo enotfound" },
       { word: "enotfound" },
+      { word: "eai_again" },
       "name or service not known",
       "temporary failure in name resolution",
     ],

@@ -83,7 +83,8 @@ function readFacts(facts: unknown): Facts {
     // 0 means the process exited cleanly: no fault to report.
     exitCode: exitCode === 0 ? undefined : exitCode,
     timedOut: given.timedOut === true,
-    httpStatus: finite(given.httpStatus),
+    // Rule 4: a status that is not a whole number is ignored, and the text's `status NNN` still counts.
+    httpStatus: Number.isInteger(given.httpStatus) ? (given.httpStatus as number) : undefined,
   };
 }
 
@@ -121,8 +122,7 @@ function statusCode(status: number | undefined): DiagnosticCode | undefined {
   if (status === 401) return "MCPX_HTTP_401";
   if (status === 403) return "MCPX_HTTP_403";
   if (status === 404) return "MCPX_HTTP_404";
-  if (status !== undefined && Number.isInteger(status) && status >= 500 && status <= 599)
-    return "MCPX_HTTP_5XX";
+  if (status !== undefined && status >= 500 && status <= 599) return "MCPX_HTTP_5XX";
   return undefined;
 }
 

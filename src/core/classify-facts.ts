@@ -22,6 +22,7 @@ export const ClassifyFactsSchema = v.strictObject({
   spawnPath: v.optional(v.string()),
   exitCode: v.optional(v.number()),
   timedOut: v.optional(v.boolean()),
+  // Any number: rule 4 ignores one that is not a whole number rather than refusing the request.
   httpStatus: v.optional(v.number()),
 });
 export type ClassifyFacts = v.InferOutput<typeof ClassifyFactsSchema>;

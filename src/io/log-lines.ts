@@ -1,6 +1,6 @@
-// Reads text streams in constant memory: a log as lines, or a whole stream as one capped message.
+// Reads text streams in constant memory: a log as lines (refused if it is not text), or one capped message.
 import { stat } from "node:fs/promises";
-import { CliError, errnoOf } from "../errors.ts";
+import { CliError, ExitCode, errnoOf } from "../errors.ts";
 
 // A line is classified on its first 64 Ki characters: the wordings sit near the start of a log line, and
 // keeping more would let one 100 MB line (a base64 blob, a minified dump) take 100 MB of memory.
@@ -15,6 +15,62 @@ export interface LogFile {
   path: string;
   size: number;
   chunks: Chunks;
+}
+
+// The path a refusal names: openLog records it for its chunks; diagnose hands stdin's stream over as it is.
+const logPaths = new WeakMap<Chunks, string>();
+
+// Whether a log is text is judged on its first 4 KiB: compressed or binary, it is refused with a way in.
+const SNIFF_BYTES = 4096;
+const MAGIC_BYTES = 4;
+const NOT_TEXT = [
+  { magic: [0x1f, 0x8b], is: "is gzip-compressed", reader: "zcat", example: "LOG.gz" },
+  { magic: [0x50, 0x4b, 0x03, 0x04], is: "is a zip archive", reader: "unzip -p", example: "LOG.zip" },
+  { magic: [0x28, 0xb5, 0x2f, 0xfd], is: "is zstd-compressed", reader: "zstdcat", example: "LOG.zst" },
+];
+
+// The path as one shell word, so that the hint can be pasted as it is.
+const shellWord = (path: string) =>
+  /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+
+// A compressed format is known by its first bytes, a NUL byte as soon as it comes: neither waits for 4 KiB.
+function refuseNonText(head: Uint8Array, nul: boolean, path: string | undefined): void {
+  const name = path ?? "stdin";
+  const source = (example: string) => (path === undefined ? example : shellWord(path));
+  const pipe = (reader: string, example: string) =>
+    `${reader} ${source(example)} | mcpproxy diagnose --file -`;
+  const format = NOT_TEXT.find(({ magic }) => magic.every((byte, i) => head[i] === byte));
+  if (format !== undefined) {
+    const hint = `decompress it first: ${pipe(format.reader, format.example)}`;
+    throw new CliError(`${name} ${format.is}, not a text log`, ExitCode.failure, hint);
+  }
+  if (nul) {
+    // UTF-16 text (what Windows PowerShell's `>` writes) is half NUL bytes.
+    const hint = `if it is UTF-16 text, convert it: ${pipe("iconv -f UTF-16 -t UTF-8", "LOG")}`;
+    throw new CliError(`${name} holds binary data (a NUL byte), not a text log`, ExitCode.failure, hint);
+  }
+}
+
+/** The chunks as they come, held back only until their first 4 KiB are known to be text. */
+async function* textOnly(chunks: Chunks, path: string | undefined): AsyncGenerator<Uint8Array | string> {
+  const encoder = new TextEncoder();
+  const head = new Uint8Array(MAGIC_BYTES);
+  let seen = 0;
+  const held: (Uint8Array | string)[] = [];
+  for await (const chunk of chunks) {
+    if (seen === SNIFF_BYTES) {
+      yield chunk;
+      continue;
+    }
+    const bytes = typeof chunk === "string" ? encoder.encode(chunk.slice(0, SNIFF_BYTES)) : chunk;
+    const fresh = bytes.subarray(0, SNIFF_BYTES - seen);
+    if (seen < MAGIC_BYTES) head.set(fresh.subarray(0, MAGIC_BYTES - seen), seen);
+    seen += fresh.byteLength;
+    refuseNonText(head.subarray(0, Math.min(seen, MAGIC_BYTES)), fresh.includes(0), path);
+    held.push(chunk);
+    if (seen === SNIFF_BYTES) yield* held.splice(0);
+  }
+  yield* held;
 }
 
 function readError(path: string, error: unknown): CliError {
@@ -46,7 +102,9 @@ export async function openLog(path: string): Promise<LogFile> {
       throw readError(path, error);
     }
   }
-  return { path, size: info.size, chunks: chunks() };
+  const named = chunks();
+  logPaths.set(named, path);
+  return { path, size: info.size, chunks: named };
 }
 
 const textOf = (decoder: TextDecoder, chunk: Uint8Array | string, last = false) =>
@@ -55,7 +113,8 @@ const textOf = (decoder: TextDecoder, chunk: Uint8Array | string, last = false) 
 /**
  * Calls `onLine` for every line (LF or CRLF; a last line without a newline counts), with `cut` true when
  * the line was longer than LINE_CAP and only its start is given. Invalid UTF-8 becomes U+FFFD. Memory
- * stays at one chunk plus one capped line, whatever the size of the log or of its lines.
+ * stays at one chunk plus one capped line, whatever the size of the log or of its lines. A log whose first
+ * 4 KiB are gzip, zip or zstd, or hold a NUL byte, is refused (a CliError) before any line.
  */
 export async function forEachLine(
   chunks: Chunks,
@@ -92,7 +151,7 @@ export async function forEachLine(
     }
     if (start < text.length) keep(text.slice(start));
   };
-  for await (const chunk of chunks) {
+  for await (const chunk of textOnly(chunks, logPaths.get(chunks))) {
     feed(textOf(decoder, chunk));
     onChunk?.(typeof chunk === "string" ? chunk.length : chunk.byteLength);
   }

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { payloadProblem } from "../../src/core/payload.ts";
+import { gzipped } from "../support/archives.ts";
 import { cleanEnv, DENO, run, tempDir } from "../support/cli.ts";
 
 const denoDir = await tempDir("mcpproxy-deno-cache-");
@@ -64,6 +65,28 @@ describe("deno smoke", () => {
       truncated: 0,
       codes: { MCPX_HTTP_CONN_REFUSED: 1, MCPX_HTTP_TLS_FAILED: 1 },
     });
+  }, 60_000);
+
+  test("diagnose --file refuses a gzip log, by path and on stdin", async () => {
+    const home = await tempDir();
+    const log = join(home, "proxy.log.gz");
+    const gzip = gzipped("connection refused\n");
+    await Bun.write(log, gzip);
+    const byPath = await run(DENO, ["diagnose", "--file", log], { env: env(home) });
+    const onStdin = await run(DENO, ["diagnose", "--file", "-"], { env: env(home), stdin: gzip });
+    const hint = "  hint: decompress it first: zcat";
+    expect([byPath, onStdin]).toEqual([
+      {
+        code: 1,
+        stdout: "",
+        stderr: `mcpproxy: ${log} is gzip-compressed, not a text log\n${hint} ${log} | mcpproxy diagnose --file -\n`,
+      },
+      {
+        code: 1,
+        stdout: "",
+        stderr: `mcpproxy: stdin is gzip-compressed, not a text log\n${hint} LOG.gz | mcpproxy diagnose --file -\n`,
+      },
+    ]);
   }, 60_000);
 
   test("a broken config is exit 4 under Deno too, file untouched", async () => {

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CATALOG } from "../../src/core/catalog.ts";
+import { gzipped, zipped, zstdCompressed } from "../support/archives.ts";
 import {
   asNobody,
   COMPILED,
@@ -96,7 +97,7 @@ async function serverConfig(path: string) {
 }
 
 describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
-  const cli = (args: string[], env: Record<string, string>, stdin?: string) =>
+  const cli = (args: string[], env: Record<string, string>, stdin?: string | Uint8Array) =>
     run(runner, args, { env, stdin });
   // --json goes first: after `--`, every word is error text.
   const classify = async (args: string[], stdin?: string, dir?: string) => {
@@ -369,7 +370,7 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
   });
 
   describe("bad input: one line, exit 1, no stack, nothing on stdout", () => {
-    const bad = async (args: string[], stdin?: string) => {
+    const bad = async (args: string[], stdin?: string | Uint8Array) => {
       const h = await home();
       const r = await cli(args, cleanEnv(h.dir), stdin);
       expect([r.code, r.stdout]).toEqual([1, ""]);
@@ -454,6 +455,49 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
         const r = await run(asNobody(runner), ["diagnose", "--file", log], { env: cleanEnv(h.dir) });
         expect([r.code, r.stdout]).toEqual([1, ""]);
         expect(r.stderr).toStartWith(`mcpproxy: cannot read ${log}: permission denied\n`);
+      },
+    );
+
+    // diagnostics.md: a file that is not text is refused with one line that says how to feed it.
+    const TEXT = "Error: spawn npx ENOENT\nconnection refused\n";
+    test.each([
+      ["gzip", "proxy.log.gz", gzipped(TEXT), "is gzip-compressed", "decompress it first: zcat", "LOG.gz"],
+      [
+        "zip",
+        "logs.zip",
+        zipped("proxy.log", TEXT),
+        "is a zip archive",
+        "decompress it first: unzip -p",
+        "LOG.zip",
+      ],
+      [
+        "zstd",
+        "proxy.log.zst",
+        zstdCompressed(TEXT),
+        "is zstd-compressed",
+        "decompress it first: zstdcat",
+        "LOG.zst",
+      ],
+      [
+        "NUL-holding",
+        "proxy.log",
+        new TextEncoder().encode(`${TEXT}\0${TEXT}`),
+        "holds binary data (a NUL byte)",
+        "if it is UTF-16 text, convert it: iconv -f UTF-16 -t UTF-8",
+        "LOG",
+      ],
+    ])(
+      "a %s log, by path and on stdin, with --record: refused, nothing recorded",
+      async (_, name, content, is, hint, example) => {
+        const h = await home();
+        const log = join(h.dir, name);
+        await writeFile(log, content);
+        const byPath = await bad(["diagnose", "--file", log, "--record"]);
+        const onStdin = await bad(["diagnose", "--file", "-", "--record", "--json"], content);
+        expect([byPath, onStdin]).toEqual([
+          `mcpproxy: ${log} ${is}, not a text log\n  hint: ${hint} ${log} | mcpproxy diagnose --file -\n`,
+          `mcpproxy: stdin ${is}, not a text log\n  hint: ${hint} ${example} | mcpproxy diagnose --file -\n`,
+        ]);
       },
     );
   });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { toJsonSchema } from "@valibot/to-json-schema";
 import fc from "fast-check";
 import * as v from "valibot";
 import { CATALOG } from "../../src/core/catalog.ts";
@@ -9,9 +10,10 @@ import {
   ERRNOS,
   TRANSPORTS,
 } from "../../src/core/classifier.ts";
-import { holdsPlainly, TextRules } from "../../src/core/classifier-text.ts";
+import { TextRules } from "../../src/core/classifier-text.ts";
 import * as W from "../../src/core/classifier-wordings.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode, isDiagnosticCode } from "../../src/core/codes.ts";
+import { holdsPlainly } from "../support/plain-reading.ts";
 
 type Case = [text: string, facts: ClassifyFacts | undefined, expected: DiagnosticCode];
 
@@ -51,6 +53,7 @@ const rule1: Case[] = [
   ["docker not found in PATH", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
   ["Docker not found in login shell", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
   ["fish: Unknown command: docker", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["fish: Unknown command 'docker'", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
   [CMD_NOT_RECOGNIZED("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
   [PS5("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
   [PS7("docker"), hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
@@ -71,8 +74,27 @@ const rule1: Case[] = [
     "MCPX_DOCKER_CLI_NOT_FOUND",
   ],
   ['Executable not found in $PATH: "docker"', hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  // A program is docker when its base name is docker or docker.exe, in any case.
+  ["Error: spawnSync \\docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["spawn DOCKER ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["Failed to spawn 'DOCKER.EXE': entity not found", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  [
+    "posix_spawn 'C:\\Program Files\\Docker\\Docker\\resources\\bin\\Docker.Exe'",
+    hint,
+    "MCPX_DOCKER_CLI_NOT_FOUND",
+  ],
+  ['Executable not found in $PATH: "docker.exe"', hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["spawn /usr/local/bin/mydocker ENOENT", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["spawn /docker/bin/node ENOENT", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Failed to spawn 'docker.exe.old'", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Failed to spawn 'docker-desktop.exe'", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // The errno fact keeps "base name contains docker".
+  ["", { ...hint, errno: "ENOENT", spawnPath: "/usr/local/bin/mydocker" }, "MCPX_DOCKER_CLI_NOT_FOUND"],
   // Not the docker binary: a missing plugin, another program, or a permission problem.
   ["docker: unknown command: docker mcp", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["fish: Unknown command 'uvx'", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Error: spawn docker EACCES", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["Error: spawn docker EACCES", { ...hint, ...stdio }, "MCPX_STDIO_SPAWN_EACCES"],
   ["spawn /usr/bin/docker-compose ENOENT", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["spawn /usr/bin/docker-compose ENOENT", { ...hint, ...stdio }, "MCPX_STDIO_SPAWN_ENOENT"],
   [
@@ -114,6 +136,10 @@ const rule1: Case[] = [
   ],
   ["exec /usr/local/bin/uvx: exec format error", hint, "MCPX_DOCKER_OCI_RUNTIME"],
   ["runc: unable to set up cgroup", hint, "MCPX_DOCKER_OCI_RUNTIME"],
+  // `runc` is a whole word: an underscore is neither letter nor digit, a digit of any script is.
+  ["shim_runc_v2: unable to start", hint, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["runc\u0663 failed", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["response body truncated", hint, "MCPX_UNKNOWN_UNCLASSIFIED"],
   // None of 1a–1e: rule 2 and the rest follow.
   ["weird", { ...hint, errno: "EACCES" }, "MCPX_STDIO_SPAWN_EACCES"],
   ["", { ...hint, errno: "ENOENT", spawnPath: "uvx" }, "MCPX_STDIO_SPAWN_ENOENT"],
@@ -159,18 +185,40 @@ const rule3: Case[] = [
   ["/bin/sh: 1: uvx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   ["sh: uvx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   ["fish: Unknown command: uvx", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["fish: Unknown command 'uvx'", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["fish: Unknown command '/opt/My Tools/uvx'", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["The system cannot find the file specified.", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["CreateProcess failed: the system cannot find the file specified (0x2)", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   [CMD_NOT_RECOGNIZED("uvx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   [PS5("npx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   [PS7("npx"), stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   // Not a spawn wording: `spawn ` and ` ENOENT` on different lines, a space before `: not found`.
   ["could not spawn \nfile ENOENT", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["lookup : not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // Any Unicode white space before the colon, not only ASCII; U+FEFF is no white space.
+  ["lookup\u00a0: not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["lookup\u2003: not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["lookup\u3000: not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["lookup\u0085: not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["lookup\t: not found", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["uvx\ufeff: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  ["/bin/sh: 1: \u{1d42e}vx: not found", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+  // PowerShell 7's wording counts only whole.
+  ["The term 'uvx' is not recognized as a name", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["fish: Unknown command", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["Error: spawn npx ENOENT", { transport: "http" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
   // Permission denied; runtime spawn wordings do not count beside it.
   ["bash: ./server.sh: Permission denied", stdio, "MCPX_STDIO_SPAWN_EACCES"],
   ["Failed to spawn 'uvx': Permission denied (os error 13)", stdio, "MCPX_STDIO_SPAWN_EACCES"],
   ["EACCES: permission denied, posix_spawn '/opt/tools/uvx'", stdio, "MCPX_STDIO_SPAWN_EACCES"],
   ["Error: spawn /opt/uvx ENOENT (permission denied)", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  // Runtime EACCES wordings.
+  ["Error: spawn /usr/bin/npx EACCES", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["Error: spawnSync C:\\Tools\\My App\\uvx.exe EACCES", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["starting\nError: spawn ./server.sh EACCES\n    at ChildProcess", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+  ["Error: spawn npx EACCES", { transport: "http" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["could not spawn \nnpx EACCES", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["spawn  EACCES", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
   // Handshake.
   ["transport closed", stdio, "MCPX_STDIO_EXIT_BEFORE_INITIALIZE"],
   [
@@ -213,6 +261,16 @@ const rule4: Case[] = [
   ["", { transport: "http", httpStatus: 429 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["", { transport: "http", httpStatus: 600 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["", { transport: "http", httpStatus: 500.5 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // A status that is not a whole number is ignored: the fact, not the text.
+  ["", { httpStatus: 404.5 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: 401.000001 }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: Number.NaN }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: Number.POSITIVE_INFINITY }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: Number.NEGATIVE_INFINITY }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["", { httpStatus: 401.0 }, "MCPX_HTTP_401"],
+  ["status 503", { transport: "http", httpStatus: 404.5 }, "MCPX_HTTP_5XX"],
+  ["status 401", { transport: "sse", httpStatus: Number.NaN }, "MCPX_HTTP_401"],
+  ["refresh token has expired", { httpStatus: 403.5 }, "MCPX_OAUTH_REFRESH_EXPIRED"],
   ["unexpected status 401 Unauthorized", { transport: "http" }, "MCPX_HTTP_401"],
   ["request failed with status 403", { transport: "sse" }, "MCPX_HTTP_403"],
   ["Status 404 Not Found", { transport: "streamable-http" }, "MCPX_HTTP_404"],
@@ -307,6 +365,12 @@ const rule7: Case[] = [
   [OCI_UVX, stdio, "MCPX_STDIO_SPAWN_ENOENT"],
   // `runc` is a word: "truncated" is not the container runtime.
   ["response body truncated", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["io.containerd.runc.v2: shim failed", undefined, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["_runc_", undefined, "MCPX_DOCKER_OCI_RUNTIME"],
+  ["\u00e9runc", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["runc\u0663", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["fish: Unknown command 'docker'", undefined, "MCPX_DOCKER_CLI_NOT_FOUND"],
+  ["spawnSync C:\\bin\\DOCKER.exe ENOENT", undefined, "MCPX_DOCKER_CLI_NOT_FOUND"],
 ];
 
 const rule8: Case[] = [
@@ -322,10 +386,28 @@ const rule8: Case[] = [
   ["code=ENOTFOUND", undefined, "MCPX_HTTP_DNS_FAILED"],
   ["Name or service not known", undefined, "MCPX_HTTP_DNS_FAILED"],
   ["Temporary failure in name resolution", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["getaddrinfo EAI_AGAIN registry.npmjs.org", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["code: 'EAI_AGAIN'", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["_eai_again_", undefined, "MCPX_HTTP_DNS_FAILED"],
+  ["XEAI_AGAIN", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["EAI_AGAIN2", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["EAI_AGAIN\u00e9", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
   // Errno names are whole words only.
   ["ModuleNotFoundError: No module named 'mcp'", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["ModuleNotFoundError: No module named 'mcp'", stdio, "MCPX_UNKNOWN_UNCLASSIFIED"],
   ["ENOTFOUND2 and XECONNREFUSED and ETIMEDOUTS", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  // A letter or digit of any script breaks the word, astral ones too; white space and marks do not.
+  ["\u00c9ECONNREFUSED", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["ECONNREFUSED\u00e9", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["\u0130ECONNREFUSED", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["\u4e2dENETUNREACH", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["ETIMEDOUT\u0663", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["\u{1d400}ECONNREFUSED", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["ECONNREFUSED\u{1d7ce}", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+  ["\u{1f600}ECONNREFUSED\u{1f600}", undefined, "MCPX_HTTP_CONN_REFUSED"],
+  ["\u3000ECONNREFUSED\u00a0", undefined, "MCPX_HTTP_CONN_REFUSED"],
+  ["ECONNREFUSED\u0301", undefined, "MCPX_HTTP_CONN_REFUSED"],
+  ["\ud835ECONNREFUSED", undefined, "MCPX_HTTP_CONN_REFUSED"],
   ["dial tcp 127.0.0.1:8080: connect: connection refused", undefined, "MCPX_HTTP_CONN_REFUSED"],
   ["connect ECONNREFUSED 127.0.0.1:3000", undefined, "MCPX_HTTP_CONN_REFUSED"],
   ["connect: network is unreachable", undefined, "MCPX_NETWORK_OFFLINE"],
@@ -506,6 +588,67 @@ describe("amendments", () => {
       "MCPX_STDIO_SPAWN_EXEC_FORMAT",
     ],
     ["first status that maps decides", "status 418, status 503", { transport: "http" }, "MCPX_HTTP_5XX"],
+    ["2026-12-01: runc is a whole word", "runc\u0663 failed", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["2026-12-01: EAI_AGAIN is a whole word", "EAI_AGAINx", undefined, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    [
+      "2026-12-01: a letter of any script breaks a word",
+      "\u00c9ECONNREFUSED",
+      undefined,
+      "MCPX_UNKNOWN_UNCLASSIFIED",
+    ],
+    [
+      "2026-12-01: white space is any Unicode white space",
+      "uvx\u3000: not found",
+      stdio,
+      "MCPX_UNKNOWN_UNCLASSIFIED",
+    ],
+    [
+      "2026-12-01: docker.exe is docker in 1a",
+      "spawn C:\\Program Files\\Docker\\Docker\\resources\\bin\\docker.exe ENOENT",
+      hint,
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    ["2026-12-01: \\docker is docker in 1a", "spawnSync \\docker ENOENT", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+    [
+      "2026-12-01: the base name is docker, in any case",
+      "Failed to spawn 'DOCKER.EXE'",
+      hint,
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    ["2026-12-01: runtime EACCES wordings", "spawn /usr/bin/npx EACCES", stdio, "MCPX_STDIO_SPAWN_EACCES"],
+    ["2026-12-01: fish before 3.6, 1a", "fish: Unknown command 'docker'", hint, "MCPX_DOCKER_CLI_NOT_FOUND"],
+    [
+      "2026-12-01: fish before 3.6, rule 7",
+      "fish: Unknown command 'docker'",
+      undefined,
+      "MCPX_DOCKER_CLI_NOT_FOUND",
+    ],
+    ["2026-12-01: fish before 3.6, rule 3", "fish: Unknown command 'uvx'", stdio, "MCPX_STDIO_SPAWN_ENOENT"],
+    [
+      "2026-12-01: Windows' file not found",
+      "The system cannot find the file specified.",
+      stdio,
+      "MCPX_STDIO_SPAWN_ENOENT",
+    ],
+    [
+      "2026-12-01: PowerShell 7's whole phrase",
+      "'uvx' is not recognized as a name of a program",
+      stdio,
+      "MCPX_UNKNOWN_UNCLASSIFIED",
+    ],
+    [
+      "2026-12-01: a fractional httpStatus is ignored",
+      "",
+      { httpStatus: 404.5 },
+      "MCPX_UNKNOWN_UNCLASSIFIED",
+    ],
+    [
+      "2026-12-01: the text's status still counts beside an ignored one",
+      "status 502",
+      { transport: "http", httpStatus: 401.5 },
+      "MCPX_HTTP_5XX",
+    ],
+    ["2026-12-01: EAI_AGAIN is a DNS failure", "getaddrinfo EAI_AGAIN x", undefined, "MCPX_HTTP_DNS_FAILED"],
   ])("%s", (_, text, facts, expected) => {
     expect(classifyError(text, facts)).toBe(expected);
   });
@@ -519,6 +662,8 @@ describe("inputs outside the types", () => {
     ["an unknown errno", "", { errno: "EPERM" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
     ["a string exit code", "", { exitCode: "1" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
     ["an infinite exit code", "", { exitCode: Number.POSITIVE_INFINITY }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a string HTTP status", "", { httpStatus: "404" }, "MCPX_UNKNOWN_UNCLASSIFIED"],
+    ["a boxed HTTP status", "", { httpStatus: Object(404) }, "MCPX_UNKNOWN_UNCLASSIFIED"],
     [
       "a truthy, non-boolean hint",
       "zsh:1: command not found: docker",
@@ -547,6 +692,19 @@ describe("ClassifyFactsSchema", () => {
     ];
     expect(results).toEqual([...TRANSPORTS.map(() => true), ...ERRNOS.map(() => true), false, false, false]);
   });
+
+  test("takes an HTTP status that is not a whole number, which the classifier then ignores", () => {
+    const statuses = [404.5, 401.000001, Number.POSITIVE_INFINITY, -1e300];
+    expect(
+      statuses.map((httpStatus) => {
+        const parsed = v.safeParse(ClassifyFactsSchema, { transport: "http", httpStatus });
+        return [parsed.success, parsed.success ? classifyError("status 503", parsed.output) : undefined];
+      }),
+    ).toEqual(statuses.map(() => [true, "MCPX_HTTP_5XX"]));
+    // JSON has no NaN; given one anyway, parsing answers rather than throws.
+    expect(v.safeParse(ClassifyFactsSchema, { httpStatus: Number.NaN }).success).toBe(false);
+    expect(toJsonSchema(ClassifyFactsSchema).properties?.httpStatus).toEqual({ type: "number" });
+  });
 });
 
 // Fragments of the wordings, so random texts reach the scanners and not only the "nothing found" path.
@@ -554,10 +712,13 @@ const FRAGMENTS = [
   "spawn ",
   "spawnSync ",
   " ENOENT",
+  " EACCES",
   "docker",
   "/docker",
   "\\docker",
+  "DOCKER",
   ".exe",
+  ".EXE",
   "Failed to spawn '",
   "posix_spawn '",
   'Executable not found in $PATH: "',
@@ -571,6 +732,15 @@ const FRAGMENTS = [
   " ",
   "permission denied",
   "ENOTFOUND",
+  "EAI_AGAIN",
+  "_",
+  "\u00e9",
+  "\u0663",
+  "\u0130",
+  "\u{1d400}",
+  "\u00a0",
+  "\u3000",
+  "\u0085",
   "runc",
   "oci runtime",
   "exec format error",
@@ -578,6 +748,7 @@ const FRAGMENTS = [
   "refresh",
   "quarantine",
   "command not found",
+  "fish: Unknown command '",
 ];
 const noisyText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 300 }),
@@ -626,14 +797,16 @@ describe("properties", () => {
   });
 
   test("matching is case-insensitive, except the TLS words", () => {
-    const ascii = fc
-      .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: "grapheme-ascii", maxLength: 4 })), {
+    // İ lower-cases to `i` and a combining dot, no letter: the text itself changes, not only its case.
+    const caseFolds = FRAGMENTS.filter((fragment) => fragment !== "\u0130");
+    const texts = fc
+      .array(fc.oneof(fc.constantFrom(...caseFolds), fc.string({ unit: "grapheme-ascii", maxLength: 4 })), {
         maxLength: 30,
       })
       .map((parts) => parts.join(""))
       .filter((text) => !/x509:|tls: |certificate/i.test(text));
     fc.assert(
-      fc.property(ascii, facts, (text, given) => {
+      fc.property(texts, facts, (text, given) => {
         return classifyError(text.toUpperCase(), given) === classifyError(text.toLowerCase(), given);
       }),
       { numRuns: 2000 },
@@ -690,13 +863,16 @@ describe("compiled wordings", () => {
           ? t.exact
           : "shNotFound" in t
             ? ": not found"
-            : "spawn ";
+            : "spawnEacces" in t
+              ? " eacces"
+              : "spawn ";
   const termsOf = (w: W.Wording) => (Array.isArray(w) ? (w as readonly W.Term[]) : [w as W.Term]);
   const LITERALS = [
     ...Object.values(SETS).flat(),
     ...Object.values(TABLES).flatMap((table) => table.flatMap(([, wordings]) => wordings)),
   ].flatMap((w) => termsOf(w).map(termLiteral));
-  // Wording literals in any case, cut short, beside the scanners' fragments and letters that lower-case oddly.
+  // Wording literals in any case, cut short, beside the scanners' fragments, letters that lower-case oddly,
+  // an astral letter (two UTF-16 units), a non-Latin digit and a non-ASCII space.
   const wordingText = fc
     .array(
       fc.oneof(
@@ -706,7 +882,18 @@ describe("compiled wordings", () => {
             fc.constantFrom(literal, literal.toUpperCase(), literal.slice(1), literal.slice(0, -1)),
           ),
         fc.constantFrom(...FRAGMENTS),
-        fc.constantFrom("\u212a", "\u0130", "\u03a3", "\u00e9", "\ud800", "\t", "\r\n"),
+        fc.constantFrom(
+          "\u212a",
+          "\u0130",
+          "\u03a3",
+          "\u00e9",
+          "\ud800",
+          "\u{1d400}",
+          "\u0663",
+          "\u3000",
+          "\t",
+          "\r\n",
+        ),
         fc.string({ maxLength: 3 }),
       ),
       { maxLength: 12 },

@@ -52,12 +52,17 @@ export interface RunResult {
 export async function run(
   runner: Runner,
   args: string[],
-  options: { env: Record<string, string>; stdin?: string; cwd?: string },
+  options: { env: Record<string, string>; stdin?: string | Uint8Array; cwd?: string },
 ): Promise<RunResult> {
   const proc = Bun.spawn([...runner.command, ...args], {
     env: options.env,
     cwd: options.cwd ?? ROOT,
-    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+    stdin:
+      options.stdin === undefined
+        ? "ignore"
+        : typeof options.stdin === "string"
+          ? new TextEncoder().encode(options.stdin)
+          : options.stdin,
     stdout: "pipe",
     stderr: "pipe",
   });
