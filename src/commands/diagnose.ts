@@ -88,7 +88,8 @@ export default defineCommand({
     }
 
     const text = await readInput(ctx, words);
-    if (text.trim() === "") throw usageError("nothing to classify", INPUT_HINT);
+    const { isBlank } = await import("../core/log-histogram.ts");
+    if (isBlank(text)) throw usageError("nothing to classify", INPUT_HINT);
     const code = classifyError(text, facts);
     const [{ catalogEntry }, { entryView }] = await Promise.all([
       import("../core/catalog.ts"),

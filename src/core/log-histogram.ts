@@ -36,3 +36,8 @@ export function histogramJson(h: Histogram) {
     codes: Object.fromEntries(byCount(h)),
   };
 }
+
+/** Empty or only white space, any Unicode white space (U+0085 and U+3000 too), as the diagnostics spec means it. */
+export function isBlank(text: string): boolean {
+  return /^\p{White_Space}*$/u.test(text);
+}

@@ -1,7 +1,7 @@
 // `diagnose --file`: streams a log through the classifier into a histogram, with progress on a terminal.
 import type { Context } from "../../context.ts";
 import type { DiagnosticCode } from "../../core/codes.ts";
-import { byCount, countLine, type Histogram, newHistogram } from "../../core/log-histogram.ts";
+import { byCount, countLine, type Histogram, isBlank, newHistogram } from "../../core/log-histogram.ts";
 import { forEachLine, openLog } from "../../io/log-lines.ts";
 import { formatTable } from "../../io/output.ts";
 
@@ -34,7 +34,7 @@ export async function countLog(ctx: Context, path: string, classify: (line: stri
     await forEachLine(
       log.chunks,
       (line, cut) => {
-        if (line.trim() !== "") countLine(h, classify(line), cut);
+        if (!isBlank(line)) countLine(h, classify(line), cut);
       },
       progress?.update,
     );
