@@ -1,41 +1,85 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
-import { open, readFile, rm, stat } from "node:fs/promises";
-import { CliError, errnoOf } from "../errors.ts";
+import { constants, lstat, open, rm } from "node:fs/promises";
+import * as v from "valibot";
+import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { isAlive, ownStart, processStart } from "./process-info.ts";
 
-// A lock is held for milliseconds; one this old belongs to a process that died mid-write.
-const STALE_AFTER_MS = 10_000;
+// No config write holds a lock for more than a moment: one this old is stale, whoever holds it.
+const MAX_AGE_MS = 60_000;
+// A holder fills its lock in right after creating it; a lock still unreadable this long after never will be.
+const UNPARSED_MAX_AGE_MS = 10_000;
 const GIVE_UP_AFTER_MS = 15_000;
+// A record is ~150 bytes; reading more would let a hostile lock file make us read without end.
+const MAX_LOCK_BYTES = 4096;
 
-interface Holder {
-  pid: number;
-  host: string;
-  token: string;
+const HolderSchema = v.object({
+  pid: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(0x7fffffff)),
+  host: v.string(),
+  token: v.string(),
+  // `<boot id>:<start ticks>` on Linux; absent where the OS cannot tell (and in locks of older versions).
+  start: v.optional(v.string()),
+});
+type Holder = v.InferOutput<typeof HolderSchema>;
+
+/** A lock file as we saw it: `id` and `text` tell whether it is still the same file later. */
+interface Seen {
+  id: string;
+  text: string;
+  holder: Holder | null;
+  ageMs: number;
 }
 
-function alive(pid: number): boolean {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function parseHolder(text: string): Holder | null {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errnoOf(error) === "EPERM";
+    const result = v.safeParse(HolderSchema, JSON.parse(text));
+    return result.success ? result.output : null;
+  } catch {
+    return null;
   }
 }
 
-async function readHolder(path: string): Promise<{ holder: Holder | null; ageMs: number } | null> {
+function lockError(path: string, error: unknown, doing: string): CliError {
+  const code = errnoOf(error);
+  const why = code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
+  return new CliError(
+    `cannot ${doing} the lock file ${path}: ${why}`,
+    ExitCode.failure,
+    "check its owner and mode, or delete it if no mcpproxy is running",
+  );
+}
+
+async function readLock(path: string): Promise<Seen | null> {
   try {
-    const info = await stat(path);
+    const info = await lstat(path);
     if (info.isDirectory()) {
       throw new CliError(`${path} is a folder, not a lock file`, 1, "remove it if no mcpproxy is running");
     }
-    const text = await readFile(path, "utf8");
-    let holder: Holder | null = null;
+    if (!info.isFile()) {
+      throw new CliError(`${path} is not a lock file`, 1, "remove it if no mcpproxy is running");
+    }
+    // NOFOLLOW and NONBLOCK: a link or FIFO swapped in after lstat must not redirect or hang the read.
+    const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+    const handle = await open(path, flags);
+    let text: string;
     try {
-      holder = JSON.parse(text) as Holder;
-    } catch {}
-    return { holder, ageMs: Date.now() - info.mtimeMs };
+      const buffer = Buffer.alloc(MAX_LOCK_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      text = bytesRead > MAX_LOCK_BYTES ? "" : buffer.toString("utf8", 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+    return {
+      id: `${info.dev}:${info.ino}:${info.mtimeMs}`,
+      text,
+      holder: parseHolder(text),
+      ageMs: Date.now() - info.mtimeMs,
+    };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (errnoOf(error) === "ENOENT") return null;
-    throw error;
+    throw lockError(path, error, "read");
   }
 }
 
@@ -59,37 +103,68 @@ async function tryCreate(path: string, holder: Holder): Promise<boolean> {
   }
 }
 
+const startMark = (start: { boot: string; ticks: string } | undefined) =>
+  start && `${start.boot}:${start.ticks}`;
+
 /**
- * A live holder on this host is never stale, however long it takes (a slow disk, a stopped
- * process): breaking it would lose its write. Age decides only what the pid cannot.
+ * Age decides first; on this host a holder's lock then stands while its process does. Another
+ * host's pids mean nothing here, so its lock stands until the age cap.
  */
-function isStale(found: { holder: Holder | null; ageMs: number }, host: string): boolean {
-  const holder = found.holder;
-  if (holder && holder.host === host && typeof holder.pid === "number") return !alive(holder.pid);
-  return found.ageMs > STALE_AFTER_MS;
+async function isStale(seen: Seen, host: string): Promise<boolean> {
+  const holder = seen.holder;
+  // A lock dated far in the future has no honest writer either: the cap counts both ways.
+  if (!holder) return Math.abs(seen.ageMs) > UNPARSED_MAX_AGE_MS;
+  if (Math.abs(seen.ageMs) > MAX_AGE_MS) return true;
+  if (holder.host !== host) return false;
+  if (!isAlive(holder.pid)) return true;
+  if (holder.start === undefined) return false;
+  const now = startMark(await processStart(holder.pid));
+  // Unknown now (the process just ended, or no /proc): the next look decides.
+  return now !== undefined && now !== holder.start;
 }
 
 /**
- * Removes the lock if it still holds the stale holder we saw. Breakers take turns under a second
+ * Removes the lock if it is still the stale file we saw. Breakers take turns under a second
  * lock, so nobody can remove a lock that was released and re-taken after we looked at it.
  */
-async function breakStale(path: string, seen: Holder | null, me: Holder): Promise<void> {
+async function breakStale(path: string, seen: Seen, me: Holder): Promise<void> {
   const guard = `${path}.break`;
   if (!(await tryCreate(guard, me))) {
-    const other = await readHolder(guard);
-    if (other && other.ageMs > STALE_AFTER_MS) await rm(guard, { force: true });
-    else await new Promise((r) => setTimeout(r, 5));
+    const other = await readLock(guard);
+    // A guard whose breaker was killed is stale by the same rules as any lock.
+    if (other && (await isStale(other, me.host))) await rm(guard, { force: true });
     return;
   }
   try {
-    const now = await readHolder(path);
-    const same = now && (seen ? now.holder?.token === seen.token : !now.holder);
-    if (same && isStale(now, me.host)) await rm(path, { force: true });
+    const now = await readLock(path);
+    if (now && now.id === seen.id && now.text === seen.text && (await isStale(now, me.host))) {
+      await rm(path, { force: true }).catch((error) => {
+        throw lockError(path, error, "remove the stale");
+      });
+    }
   } finally {
     await rm(guard, { force: true });
   }
 }
 
+// Control characters from a lock file must not reach the terminal: JSON escapes C0, we escape DEL and C1.
+const printable = (text: string) =>
+  JSON.stringify(text.slice(0, 100)).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+function busyError(resource: string, path: string, seen: Seen | null): CliError {
+  const hint = `wait for it to finish; if no mcpproxy is running, delete the lock file ${path}`;
+  if (!seen) return new CliError(`${resource} is locked: other processes kept taking ${path}`, 1, hint);
+  const age = `${Math.round(seen.ageMs / 1000)} s ago`;
+  const who = seen.holder
+    ? `process ${seen.holder.pid} on host ${printable(seen.holder.host)} holds ${path}, taken ${age}`
+    : `${path} holds no valid lock record (written ${age})`;
+  return new CliError(`${resource} is locked: ${who}`, ExitCode.failure, hint);
+}
+
+/** Runs `work` holding `<resource>.lock`; waits at most `giveUpAfterMs`, sleeping between tries. */
 export async function withLock<T>(
   resource: string,
   work: () => Promise<T>,
@@ -98,30 +173,34 @@ export async function withLock<T>(
   const path = `${resource}.lock`;
   // node:os loads lazily: every static node: import costs start-up memory in the compiled binary.
   const { hostname } = await import("node:os");
-  const holder: Holder = { pid: process.pid, host: hostname(), token: crypto.randomUUID() };
-  const started = Date.now();
+  const start = startMark(await ownStart());
+  const holder: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    token: crypto.randomUUID(),
+    ...(start ? { start } : {}),
+  };
+  const mine = JSON.stringify(holder);
+  // performance.now: a wall clock set back must not stretch the wait.
+  const deadline = performance.now() + giveUpAfterMs;
   let delay = 2;
   while (!(await tryCreate(path, holder))) {
-    const found = await readHolder(path);
-    if (found && isStale(found, holder.host)) {
-      await breakStale(path, found.holder, holder);
-      continue;
+    const seen = await readLock(path);
+    if (seen && (await isStale(seen, holder.host))) await breakStale(path, seen, holder);
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      // Breaking may just have freed it: one last try before giving up.
+      if (await tryCreate(path, holder)) break;
+      throw busyError(resource, path, (await readLock(path)) ?? seen);
     }
-    if (Date.now() - started > giveUpAfterMs) {
-      const who = found?.holder?.pid ? ` by process ${found.holder.pid}` : "";
-      throw new CliError(
-        `${resource} is locked${who}`,
-        1,
-        `wait for the other mcpproxy to finish, or delete ${path} if none is running`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    // Every retry sleeps, whatever happened above: no path through this loop can spin.
+    await sleep(Math.min(left, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 50);
   }
   try {
     return await work();
   } finally {
-    const found = await readHolder(path).catch(() => null);
-    if (found?.holder?.token === holder.token) await rm(path, { force: true });
+    const now = await readLock(path).catch(() => null);
+    if (now?.text === mine) await rm(path, { force: true });
   }
 }
