@@ -8,7 +8,7 @@ import { isAlive, ownStart, processStart } from "./process-info.ts";
 const TEMP = /^\.(\d{1,10})-([0-9a-z]{0,14})-([0-9a-z]{4})-[0-9a-f]{8}\.tmp$/;
 // Versions before 2026-12 named them `.<pid>-<random>.tmp`, with no host: age alone decides for those.
 const OLD_TEMP = /^\.\d{1,10}-[0-9a-z]{6,12}\.tmp$/;
-// A temp file lives for one write, under a lock that is stale after 60 s: one older belongs to no live write.
+// A temp file lives for one write, a moment (config writes hold a lock stale after 60 s): one older is no live write's.
 const TEMP_MAX_AGE_MS = 60_000;
 
 // Four base-36 characters of FNV-1a: a folder shared between hosts must not judge one host's pids on another.

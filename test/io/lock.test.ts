@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmod, mkdir, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -97,6 +97,17 @@ describe("withLock", () => {
     await mkdir(`${path}.lock`);
     const error = await withLock(path, async () => "ran", 300).catch((e) => e);
     expect(error.message).toBe(`${path}.lock is a folder, not a lock file`);
+  });
+
+  test.each<[string, (lock: string) => Promise<unknown>]>([
+    ["a symlink", (lock) => symlink("/dev/zero", lock)],
+    ["a FIFO", (lock) => Bun.spawn(["mkfifo", lock]).exited],
+  ])("%s where the lock should be is a clear error, not an endless read", async (_name, make) => {
+    const dir = await tempDir();
+    const path = join(dir, "c.json");
+    await make(`${path}.lock`);
+    const error = await withLock(path, async () => "ran", 300).catch((e) => e);
+    expect([error.message, error.exitCode]).toEqual([`${path}.lock is not a lock file`, 1]);
   });
 
   test.each<[string, () => string | Uint8Array, number, "broken" | "respected"]>([
