@@ -1,5 +1,5 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
-import { constants, lstat, open, rm } from "node:fs/promises";
+import { constants, lstat, open, readdir, rm } from "node:fs/promises";
 import * as v from "valibot";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
@@ -162,6 +162,25 @@ function busyError(resource: string, path: string, seen: Seen | null): CliError 
     ? `process ${seen.holder.pid} on host ${printable(seen.holder.host)} holds ${path}, taken ${age}`
     : `${path} holds no valid lock record (written ${age})`;
   return new CliError(`${resource} is locked: ${who}`, ExitCode.failure, hint);
+}
+
+/**
+ * The stale locks (and break guards) in these folders, for doctor. Only files holding our record
+ * count: a folder may hold other tools' `*.lock` files (Cargo.lock, Gemfile.lock), never ours to judge.
+ */
+export async function findStaleLocks(folders: readonly string[]): Promise<string[]> {
+  const { hostname } = await import("node:os");
+  const { join } = await import("node:path");
+  const found: string[] = [];
+  for (const folder of folders) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith(".lock") || n.endsWith(".lock.break")).sort()) {
+      const path = join(folder, name);
+      const seen = await readLock(path).catch(() => null);
+      if (seen?.holder && (await isStale(seen, hostname()))) found.push(path);
+    }
+  }
+  return found;
 }
 
 /** Runs `work` holding `<resource>.lock`; waits at most `giveUpAfterMs`, sleeping between tries. */

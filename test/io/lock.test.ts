@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { CliError } from "../../src/errors.ts";
-import { withLock } from "../../src/io/lock.ts";
+import { findStaleLocks, withLock } from "../../src/io/lock.ts";
 import { processStart } from "../../src/io/process-info.ts";
 import { BUN, nobodyCanRun, ROOT, SOURCE, tempDir } from "../support/cli.ts";
 
@@ -401,4 +401,31 @@ describe("withLock, any lock file", () => {
       );
     },
   );
+});
+
+describe("findStaleLocks", () => {
+  test("lists our stale locks and break guards, leaves them, and never judges other tools' lock files", async () => {
+    const dir = await tempDir();
+    const other = await tempDir();
+    const put = async (name: string, text: string, ageMs = 0) => {
+      await writeFile(join(dir, name), text);
+      const then = new Date(Date.now() - ageMs);
+      await utimes(join(dir, name), then, then);
+    };
+    await put("a.json.lock", record({ pid: DEAD }));
+    await put("b.json.lock", record({ pid: live.pid, start: LIVE_START }));
+    await put("c.json.lock.break", record({ pid: DEAD }));
+    await put("d.json.lock", record({ pid: live.pid, host: "elsewhere" }), 61 * S);
+    await put("Cargo.lock", "[[package]]\n", 3600 * S);
+    await put("e.json.lock", "garbage", 3600 * S);
+    await writeFile(join(other, "f.json.lock"), record({ pid: DEAD }));
+    const before = (await readdir(dir)).sort();
+    expect(await findStaleLocks([dir, join(dir, "missing"), other])).toEqual([
+      join(dir, "a.json.lock"),
+      join(dir, "c.json.lock.break"),
+      join(dir, "d.json.lock"),
+      join(other, "f.json.lock"),
+    ]);
+    expect((await readdir(dir)).sort()).toEqual(before);
+  });
 });
