@@ -1,6 +1,7 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
 import { constants, lstat, open, readdir, rm } from "node:fs/promises";
 import * as v from "valibot";
+import { printable } from "../core/printable.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
 
@@ -147,19 +148,12 @@ async function breakStale(path: string, seen: Seen, me: Holder): Promise<void> {
   }
 }
 
-// Control characters from a lock file must not reach the terminal: JSON escapes C0, we escape DEL and C1.
-const printable = (text: string) =>
-  JSON.stringify(text.slice(0, 100)).replace(
-    /[\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-
 function busyError(resource: string, path: string, seen: Seen | null): CliError {
   const hint = `wait for it to finish; if no mcpproxy is running, delete the lock file ${path}`;
   if (!seen) return new CliError(`${resource} is locked: other processes kept taking ${path}`, 1, hint);
   const age = `${Math.round(seen.ageMs / 1000)} s ago`;
   const who = seen.holder
-    ? `process ${seen.holder.pid} on host ${printable(seen.holder.host)} holds ${path}, taken ${age}`
+    ? `process ${seen.holder.pid} on host "${printable(seen.holder.host.slice(0, 100))}" holds ${path}, taken ${age}`
     : `${path} holds no valid lock record (written ${age})`;
   return new CliError(`${resource} is locked: ${who}`, ExitCode.failure, hint);
 }
