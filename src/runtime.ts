@@ -60,7 +60,10 @@ let env: Readonly<Record<string, string | undefined>> | undefined;
  */
 export function processEnv(): Readonly<Record<string, string | undefined>> {
   if (env) return env;
-  if (typeof Deno === "undefined") return (env = process.env);
+  if (typeof Deno === "undefined") {
+    env = process.env;
+    return env;
+  }
   const map: Record<string, string | undefined> = Deno.env.toObject();
   for (const name of DECIDING_VARS) {
     if (name in map) continue;
@@ -70,7 +73,8 @@ export function processEnv(): Readonly<Record<string, string | undefined>> {
       map[name] = "\uFFFD";
     }
   }
-  return (env = map);
+  env = map;
+  return env;
 }
 
 const libc: Record<string, string> = { linux: "libc.so.6", darwin: "/usr/lib/libSystem.B.dylib" };

@@ -1,5 +1,7 @@
 // Sends one heartbeat through every gate; after a 2xx subtracts exactly what was sent and advances the version.
 
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";
 import { sentPart, subtractSent, usageAt } from "./core/counters.ts";
@@ -8,14 +10,16 @@ import { decideForConfig, whyOff } from "./core/optout.ts";
 import { payloadBody } from "./core/payload.ts";
 import { privacySecrets } from "./core/privacy-gate.ts";
 import { checkSendGates, type GateName } from "./core/send-gates.ts";
+import { writeError } from "./io/atomic-file.ts";
 import { type LoadedConfig, updateConfig } from "./io/config-store.ts";
 import { readCounts, updateCounts } from "./io/counter-store.ts";
 import type { PostFailure, PostRequest } from "./io/heartbeat-post.ts";
 import { ensureIdentity } from "./io/identity-store.ts";
+import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "./io/lock.ts";
 
 export type SendResult =
   | { sent: true; url: string; status: number; attempts: number }
-  | { sent: false; gate: GateName; reason: string }
+  | { sent: false; gate: GateName | "busy"; reason: string }
   | {
       sent: false;
       gate: "post";
@@ -31,6 +35,8 @@ export interface SendOptions {
   startupOutcome?: string | null;
   /** Test and daemon knobs for the POST (timeouts, retries); the URL, body and env are ours. */
   post?: Partial<Pick<PostRequest, "timeoutMs" | "retries" | "backoffMs" | "maxRetryAfterMs">>;
+  /** How long to wait for another process's send to finish before skipping this one. */
+  lockWaitMs?: number;
 }
 
 export async function sendHeartbeat(
@@ -42,6 +48,24 @@ export async function sendHeartbeat(
   // Off means off: no id is made, no counter read, nothing written.
   if (!decision.enabled)
     return { sent: false, gate: "opted_out", reason: `telemetry is off (${whyOff(decision)})` };
+  // One send at a time per data dir, from read to subtract: two senders would send the same counts twice.
+  await mkdir(ctx.dataDir, { recursive: true, mode: 0o700 }).catch((error) => {
+    throw writeError(ctx.dataDir, error);
+  });
+  try {
+    return await withLock(
+      join(ctx.dataDir, "telemetry-send"),
+      () => sendLocked(ctx, loaded, options),
+      options.lockWaitMs,
+      KEEP_FRESH_EVERY_MS,
+    );
+  } catch (error) {
+    if (!(error instanceof LockBusy)) throw error;
+    return { sent: false, gate: "busy", reason: "another mcpproxy is sending a heartbeat right now" };
+  }
+}
+
+async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptions): Promise<SendResult> {
   const counts = await readCounts(ctx.dataDir);
   const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx.env, fresh).enabled;
   const identity = await ensureIdentity(ctx, ctx.configPath, loaded.config, telemetryOn);

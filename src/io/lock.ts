@@ -1,5 +1,5 @@
 // An exclusive lock file next to a resource, shared by every mcpproxy process, with stale-lock recovery.
-import { constants, lstat, open, readdir, rm } from "node:fs/promises";
+import { constants, lstat, open, readdir, rm, utimes } from "node:fs/promises";
 import * as v from "valibot";
 import { printable } from "../core/printable.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
@@ -148,14 +148,18 @@ async function breakStale(path: string, seen: Seen, me: Holder): Promise<void> {
   }
 }
 
+/** Another live process held the lock for the whole wait. */
+export class LockBusy extends CliError {}
+
 function busyError(resource: string, path: string, seen: Seen | null): CliError {
   const hint = `wait for it to finish; if no mcpproxy is running, delete the lock file ${path}`;
-  if (!seen) return new CliError(`${resource} is locked: other processes kept taking ${path}`, 1, hint);
+  if (!seen)
+    return new LockBusy(`${resource} is locked: other processes kept taking ${path}`, ExitCode.failure, hint);
   const age = `${Math.round(seen.ageMs / 1000)} s ago`;
   const who = seen.holder
     ? `process ${seen.holder.pid} on host "${printable(seen.holder.host.slice(0, 100))}" holds ${path}, taken ${age}`
     : `${path} holds no valid lock record (written ${age})`;
-  return new CliError(`${resource} is locked: ${who}`, ExitCode.failure, hint);
+  return new LockBusy(`${resource} is locked: ${who}`, ExitCode.failure, hint);
 }
 
 /**
@@ -177,11 +181,18 @@ export async function findStaleLocks(folders: readonly string[]): Promise<string
   return found;
 }
 
-/** Runs `work` holding `<resource>.lock`; waits at most `giveUpAfterMs`, sleeping between tries. */
+/** A long holder (a heartbeat send with its retries) re-dates its lock this often, well inside the 60 s cap. */
+export const KEEP_FRESH_EVERY_MS = 15_000;
+
+/**
+ * Runs `work` holding `<resource>.lock`; waits at most `giveUpAfterMs`, sleeping between tries, then throws
+ * LockBusy. With `keepFreshEveryMs`, the lock is re-dated while `work` runs, so it never ages into staleness.
+ */
 export async function withLock<T>(
   resource: string,
   work: () => Promise<T>,
   giveUpAfterMs = GIVE_UP_AFTER_MS,
+  keepFreshEveryMs = 0,
 ): Promise<T> {
   const path = `${resource}.lock`;
   // node:os loads lazily: every static node: import costs start-up memory in the compiled binary.
@@ -210,9 +221,19 @@ export async function withLock<T>(
     await sleep(Math.min(left, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 50);
   }
+  const refresh =
+    keepFreshEveryMs > 0
+      ? setInterval(() => {
+          const now = new Date();
+          readLock(path)
+            .then((seen) => (seen?.text === mine ? utimes(path, now, now) : undefined))
+            .catch(() => {});
+        }, keepFreshEveryMs)
+      : undefined;
   try {
     return await work();
   } finally {
+    clearInterval(refresh);
     const now = await readLock(path).catch(() => null);
     if (now?.text === mine) await rm(path, { force: true });
   }

@@ -30,6 +30,7 @@ const suites: Record<string, string> = {
   "telemetry disable": "telemetry.test.ts",
   "telemetry show-payload": "telemetry.test.ts",
   "telemetry schema": "telemetry.test.ts",
+  "telemetry send": "send.test.ts",
   diagnose: "diagnose.test.ts",
   "diagnostics codes": "diagnostics-codes.test.ts",
   "docker source": "docker-source.test.ts",

@@ -119,6 +119,7 @@ for (const runner of [SOURCE, COMPILED, DENO]) {
       );
       const r = await cli(["telemetry", "status"], cleanEnv(h.dir, { DO_NOT_TRACK: "1" }));
       expect(r.code).toBe(0);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: no raw control character may reach the terminal.
       expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
       expect(r.stdout).toContain("\\u001b]0;pwned\\u0007\\u001b[2J");
       expect(r.stdout).toContain("https://x\\u009b31m.example");

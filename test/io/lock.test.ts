@@ -1,10 +1,22 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmod, mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
+import { existsSync } from "node:fs";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { CliError } from "../../src/errors.ts";
-import { findStaleLocks, withLock } from "../../src/io/lock.ts";
+import { findStaleLocks, LockBusy, withLock } from "../../src/io/lock.ts";
 import { processStart } from "../../src/io/process-info.ts";
 import { BUN, nobodyCanRun, ROOT, SOURCE, tempDir } from "../support/cli.ts";
 
@@ -427,5 +439,40 @@ describe("findStaleLocks", () => {
       join(other, "f.json.lock"),
     ]);
     expect((await readdir(dir)).sort()).toEqual(before);
+  });
+});
+
+describe("a long holder keeps its lock fresh", () => {
+  test("with keepFreshEveryMs the lock is re-dated while the work runs, and removed after", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpx-fresh-"));
+    const resource = join(dir, "send");
+    const lockPath = `${resource}.lock`;
+    const mtimes: number[] = [];
+    await withLock(
+      resource,
+      async () => {
+        for (let i = 0; i < 4; i++) {
+          mtimes.push((await stat(lockPath)).mtimeMs);
+          await Bun.sleep(120);
+        }
+      },
+      1000,
+      50,
+    );
+    expect(new Set(mtimes).size).toBeGreaterThan(1);
+    expect(mtimes.at(-1) ?? 0).toBeGreaterThan(mtimes[0] ?? 0);
+    expect(existsSync(lockPath)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a busy lock throws LockBusy, which callers can tell from other errors", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcpx-busy-"));
+    const resource = join(dir, "send");
+    let error: unknown;
+    await withLock(resource, async () => {
+      error = await withLock(resource, async () => "no", 100).catch((e) => e);
+    });
+    expect(error).toBeInstanceOf(LockBusy);
+    await rm(dir, { recursive: true, force: true });
   });
 });
