@@ -3,13 +3,20 @@ import { chmod, open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  mode = 0o600,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
   const temp = join(dirname(path), `.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);
   try {
     const handle = await open(temp, "wx", mode);
     try {
       await handle.writeFile(text);
       await handle.sync();
+      // On the handle, not the name: a folder's owner could swap the name for a symlink meanwhile.
+      if (owner) await handle.chown(owner.uid, owner.gid);
     } finally {
       await handle.close();
     }
