@@ -3,6 +3,7 @@ import { constants, open, readlink, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { checkDepth, decodeConfig } from "./config-encoding.ts";
+import { errnoText } from "./errno-text.ts";
 
 export const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -116,13 +117,11 @@ export async function readError(path: string, error: unknown): Promise<CliError>
       return fail("the path is too long", "use a shorter path (at most 255 bytes a name, 4,095 in all)");
     case "EISDIR":
       return notAConfig(path, "a folder");
-    case "EIO":
-      return fail("input/output error", "check the disk");
-    default:
-      return fail(
-        code ? `the system refused (${code})` : (error as Error).message,
-        "check the file and the folders above it",
-      );
+    default: {
+      const words = errnoText(code);
+      const why = code && words !== code ? words : `the system refused (${code || "no error code"})`;
+      return fail(why, "check the file, the folders above it and the disk");
+    }
   }
 }
 

@@ -370,7 +370,9 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
     for (const [, call] of both(path)) {
       const error = await refusal(call());
       expect(error.exitCode).toBe(4);
-      expect(error.message).toMatch(new RegExp(`^${path}:1:\\d+: nested more than 1,000 levels deep$`));
+      expect(error.message).toMatch(
+        new RegExp(`^${path}:1:\\d+: invalid JSON: nested more than 1,000 levels deep$`),
+      );
     }
     expect(await snapshot(path)).toEqual(before);
   });
@@ -388,8 +390,8 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
       }
     }
     expect([...answers]).toEqual([
-      `loadConfig 4 ${path}:1:1006: nested more than 1,000 levels deep`,
-      `updateConfig 4 ${path}:1:1006: nested more than 1,000 levels deep`,
+      `loadConfig 4 ${path}:1:1006: invalid JSON: nested more than 1,000 levels deep`,
+      `updateConfig 4 ${path}:1:1006: invalid JSON: nested more than 1,000 levels deep`,
     ]);
     expect(await snapshot(path)).toEqual(before);
   });
