@@ -73,7 +73,7 @@ async function ownerFor(path: string, old: ConfigFile["stat"]): Promise<Owner | 
   const groups = [process.getegid?.(), ...(process.getgroups?.() ?? [])];
   if (euid === 0 || (old.uid === euid && groups.includes(old.gid))) return { uid: old.uid, gid: old.gid };
   throw new CliError(
-    `cannot write ${path}: it belongs to user ${old.uid} and group ${old.gid}, and a run as user ${euid} cannot keep that owner`,
+    `cannot write ${path}: it belongs to user ${old.uid} and group ${old.gid}, which a run as user ${euid} cannot keep`,
     ExitCode.failure,
     `run the command as the file's owner (user ${old.uid}) or as root; the file was left as it is`,
   );

@@ -336,7 +336,40 @@ for (const [name, runner, why] of others) {
       expectRefused(
         r,
         1,
-        `cannot write ${path}: it belongs to user 0 and group 0, and a run as user 65534 cannot keep that owner`,
+        `cannot write ${path}: it belongs to user 0 and group 0, which a run as user 65534 cannot keep`,
+      );
+      expect(await snapshot(path)).toEqual(before);
+      expect(await listing(dir)).toEqual(["mcp_config.json"]);
+    });
+
+    test("over its own file: written, owner, group and mode kept", async () => {
+      const dir = await folder();
+      await chmod(dir, 0o777);
+      const path = join(dir, "mcp_config.json");
+      await writeFile(path, `{"keep": 1}`);
+      await chown(path, 65534, 65534);
+      await chmod(path, 0o644);
+      const r = await cli(["telemetry", "disable", "--config", path], dir);
+      expect([r.killed, r.code, r.stderr]).toEqual([false, 0, ""]);
+      const info = await stat(path);
+      expect([info.uid, info.gid, info.mode & 0o7777]).toEqual([65534, 65534, 0o644]);
+      expect(JSON.parse(await readFile(path, "utf8"))).toEqual({ keep: 1, telemetry: { enabled: false } });
+      expect(await listing(dir)).toEqual(["mcp_config.json"]);
+    });
+
+    test("over its own file in a group it is not in: refused, the group is never lost", async () => {
+      const dir = await folder();
+      await chmod(dir, 0o777);
+      const path = join(dir, "mcp_config.json");
+      await writeFile(path, `{"keep": 1}`);
+      await chown(path, 65534, 0);
+      await chmod(path, 0o664);
+      const before = await snapshot(path);
+      const r = await cli(["telemetry", "disable", "--config", path], dir);
+      expectRefused(
+        r,
+        1,
+        `cannot write ${path}: it belongs to user 65534 and group 0, which a run as user 65534 cannot keep`,
       );
       expect(await snapshot(path)).toEqual(before);
       expect(await listing(dir)).toEqual(["mcp_config.json"]);
