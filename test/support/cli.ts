@@ -1,6 +1,6 @@
 // Runs the real CLI (from source or compiled) in a temp HOME with an environment built from nothing.
-import { rmSync } from "node:fs";
-import { chmod, copyFile, mkdtemp, stat } from "node:fs/promises";
+import { afterAll } from "bun:test";
+import { chmod, copyFile, link, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -122,22 +122,19 @@ export async function nobodyCanRun(runner: Runner): Promise<boolean> {
   return probe.code === 0;
 }
 
-let copied: Promise<Runner> | undefined;
-
 /**
- * The compiled binary (self-contained) copied to a world-readable temp folder and run as `nobody`:
- * permission tests run even where `nobody` cannot enter the checkout. Removed when the tests end.
+ * The compiled binary (self-contained) linked or copied into a world-readable temp folder and run as
+ * `nobody`: permission tests run even where `nobody` cannot enter the checkout. Call it at a test
+ * file's top level: the folder is removed after that file's tests.
  */
-export function nobodyRunner(): Promise<Runner> {
-  copied ??= (async () => {
-    await ensureBinary();
-    const dir = await tempDir("mcpproxy-nobody-");
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-    const binary = join(dir, "mcpproxy");
-    await copyFile(BINARY, binary);
-    await chmod(binary, 0o755);
-    await chmod(dir, 0o755);
-    return asNobody({ name: "compiled copy", command: [binary] });
-  })();
-  return copied;
+export async function nobodyRunner(): Promise<Runner> {
+  await ensureBinary();
+  const dir = await tempDir("mcpproxy-nobody-");
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const binary = join(dir, "mcpproxy");
+  // A hard link costs nothing on the same file system; a copy (110 MB) elsewhere.
+  await link(BINARY, binary).catch(() => copyFile(BINARY, binary));
+  await chmod(binary, 0o755);
+  await chmod(dir, 0o755);
+  return asNobody({ name: "compiled copy", command: [binary] });
 }
