@@ -1,4 +1,4 @@
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, constants, existsSync, openSync } from "node:fs";
 import {
   chmod,
@@ -8,6 +8,7 @@ import {
   readdir,
   readFile,
   readlink,
+  rm,
   stat,
   symlink,
   writeFile,
@@ -72,6 +73,15 @@ describe("updateConfig", () => {
   });
 });
 
+// The big files below (16 and 17 MiB) are removed after the file's tests, unlike the small ones above.
+const scratchDirs: string[] = [];
+afterAll(() => Promise.all(scratchDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+async function scratch() {
+  const dir = await tempDir();
+  scratchDirs.push(dir);
+  return dir;
+}
+
 // Hostile files: each is refused with exit 4 and one line that says what it is; the file stays as it was.
 async function refusal(work: Promise<unknown>, ms = 5_000): Promise<CliError> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -117,7 +127,7 @@ const both = (path: string) =>
 
 describe("what counts as a config", () => {
   test("a FIFO: exit 4 at once, never opened for writing, no lock left", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const fifo = join(dir, "mcp_config.json");
     expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
     try {
@@ -136,7 +146,7 @@ describe("what counts as a config", () => {
   });
 
   test("a FIFO swapped in after the stat: the read opens without waiting and refuses it", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const fifo = join(dir, "swapped");
     expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
     try {
@@ -154,7 +164,7 @@ describe("what counts as a config", () => {
     ["/proc/self/fd/0", "/proc/self/fd/0 is an open file descriptor (a pipe or <(…)), not a config file"],
     ["/dev/fd/0", "/dev/fd/0 is an open file descriptor (a pipe or <(…)), not a config file"],
   ])("%s: exit 4, one line, and the process's streams are never written", async (path, message) => {
-    const dir = await tempDir();
+    const dir = await scratch();
     for (const [, call] of both(path)) {
       const error = await refusal(call());
       expect([error.exitCode, error.message]).toEqual([4, message]);
@@ -165,14 +175,14 @@ describe("what counts as a config", () => {
   });
 
   test("a symlink to /dev/stdin is refused like /dev/stdin", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     await symlink("/dev/stdin", join(dir, "c.json"));
     const error = await refusal(loadConfig(join(dir, "c.json")));
     expect(error.message).toBe(`${join(dir, "c.json")} is standard input, not a config file`);
   });
 
   test("a socket", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "mcp_config.json");
     const { createServer } = await import("node:net");
     const server = createServer();
@@ -189,7 +199,7 @@ describe("what counts as a config", () => {
   });
 
   test("a folder, and a path ending in /", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const folder = join(dir, "mcp_config.json");
     await mkdir(folder);
     await writeFile(join(dir, "file.json"), "{}");
@@ -211,7 +221,7 @@ describe("what counts as a config", () => {
   });
 
   test("a symlink loop: exit 4, said in words, no lock left", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     await symlink(join(dir, "b"), join(dir, "a"));
     await symlink(join(dir, "a"), join(dir, "b"));
     for (const [, call] of both(join(dir, "a"))) {
@@ -226,7 +236,7 @@ describe("what counts as a config", () => {
   });
 
   test("a part of the path is a file: names that file", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     await writeFile(join(dir, "data"), "not a folder");
     const path = join(dir, "data", "mcp_config.json");
     for (const [, call] of both(path)) {
@@ -240,7 +250,7 @@ describe("what counts as a config", () => {
   });
 
   test("a name too long: exit 4 to read; exit 1 when only the lock beside it is too long", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const long = join(dir, "a".repeat(300));
     for (const [, call] of both(long)) {
       const error = await refusal(call());
@@ -254,7 +264,7 @@ describe("what counts as a config", () => {
   });
 
   test("16 MiB is the most a config may hold: one byte more is refused with the size", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, `{}${" ".repeat(MAX_BYTES - 2)}`);
     expect((await loadConfig(path)).config).toEqual({});
@@ -271,7 +281,7 @@ describe("what counts as a config", () => {
   });
 
   test("a 17 MiB file is refused before it is read, and nothing is left beside it", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, `{"a": "${"x".repeat(17 * 1024 * 1024)}"}`);
     const before = await snapshot(path);
@@ -289,7 +299,7 @@ describe("what counts as a config", () => {
 
 describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   test("bytes that are not UTF-8: exit 4 with line, column and offset; the file is untouched", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, Buffer.from('{"mcpServers": [\n  {"name": "caf\xe9"}]}\n', "latin1"));
     const before = await snapshot(path);
@@ -307,7 +317,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
     ["UTF-16 without a BOM", [0x7b, 0, 0x7d, 0, 0x0a, 0], "UTF-16 (little-endian)"],
     ["UTF-32 with a BOM", [0xff, 0xfe, 0, 0, 0x7b, 0, 0, 0], "UTF-32 (little-endian)"],
   ])("%s: says so, exit 4, untouched", async (_, bytes, encoding) => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, new Uint8Array(bytes));
     const before = await snapshot(path);
@@ -322,7 +332,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   });
 
   test("a UTF-8 byte order mark is refused as JSON (RFC 8259), as the Go edition refuses it", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, "\uFEFF{}");
     const before = await snapshot(path);
@@ -349,7 +359,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   };
 
   test("1,000 levels deep is read, edited and written with every value kept", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     const text = nested(1000);
     expect(tooDeepAt(text)).toBe(-1);
@@ -363,7 +373,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   });
 
   test("1,001 levels deep: exit 4 where it passes the limit, untouched", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, nested(1001));
     const before = await snapshot(path);
@@ -378,7 +388,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   });
 
   test("10,000 levels deep gets the same answer on every run", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     await writeFile(path, `{"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
     const before = await snapshot(path);
@@ -397,7 +407,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
   });
 
   test("a file that indenting would push past 16 MiB is refused, not written", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "c.json");
     // 20 kB on disk: 10,000 values, each of which would be written behind 900 levels of indent (18 MB).
     await writeFile(path, `{"a": ${"[".repeat(900)}${"0,".repeat(10_000)}0${"]".repeat(900)}}`);
@@ -414,7 +424,7 @@ describe("what a config holds: UTF-8, at most 1,000 levels deep", () => {
 
 describe.if(IS_ROOT)("owner, group and mode are kept (as root)", () => {
   test("a run as root over a user's file gives the new file back to that user, with its mode", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     const path = join(dir, "mcp_config.json");
     await writeFile(path, `{"keep": 1}`);
     await chown(dir, 65534, 65534);
@@ -427,7 +437,7 @@ describe.if(IS_ROOT)("owner, group and mode are kept (as root)", () => {
   });
 
   test("a new file and folders root creates go to the owner of the folder above", async () => {
-    const dir = await tempDir();
+    const dir = await scratch();
     await chown(dir, 65534, 65534);
     const path = join(dir, "a", "b", "mcp_config.json");
     await updateConfig(path, () => [{ path: ["k"], value: 1 }]);
