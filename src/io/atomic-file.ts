@@ -58,7 +58,12 @@ async function sweepTempFiles(folder: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  text: string,
+  mode = 0o600,
+  owner?: { uid: number; gid: number },
+): Promise<void> {
   const folder = dirname(path);
   const temp = join(folder, `${await tempPrefix()}${crypto.randomUUID().slice(0, 8)}.tmp`);
   try {
@@ -66,11 +71,13 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
     try {
       await handle.writeFile(text);
       await handle.sync();
+      // On the handle, not the name: a folder's owner could swap the name for a symlink meanwhile.
+      if (owner) await handle.chown(owner.uid, owner.gid);
+      // open() applies the umask; the mode we mean is exact (after chown, which may clear set-id bits).
+      await handle.chmod(mode);
     } finally {
       await handle.close();
     }
-    // open() applies the umask; the mode we mean is exact.
-    await chmod(temp, mode);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

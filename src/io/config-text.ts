@@ -1,5 +1,10 @@
 // The text of mcp_config.json: where a parse fails, and edits that keep every other key, value and order.
-import { type Node, type ParseError, parse, parseTree, printParseErrorCode } from "jsonc-parser";
+import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
+import { lineColumn } from "./config-encoding.ts";
+import { MAX_BYTES } from "./config-file.ts";
+import { Layout, layOut, objectMembers, skipSpace, TooLarge, valueEnd } from "./json-layout.ts";
+
+export { TooLarge };
 
 const strict = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
 
@@ -28,12 +33,6 @@ export interface TextPosition {
   reason: string;
 }
 
-function positionOf(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
-}
-
 /** Where and why text that JSON.parse refused is not JSON (1-based line and column). */
 export function locateJsonError(text: string): TextPosition {
   if (text.charCodeAt(0) === 0xfeff)
@@ -49,30 +48,38 @@ export function locateJsonError(text: string): TextPosition {
     ? "trailing comma"
     : (reasons[printParseErrorCode(first.error)] ?? "not valid JSON");
   const at = trailing ? text.slice(0, first.offset).lastIndexOf(",") : first.offset;
-  return { ...positionOf(text, at), reason };
+  return { ...lineColumn(text, at), reason };
 }
 
+// An untouched value stays a span of the original text and is only laid out; only the objects on
+// an edit's path are opened up. Nothing here recurses with the file's depth.
 type Doc =
   | { kind: "object"; entries: Array<{ key: string; rawKey: string; value: Doc }> }
   | { kind: "array"; items: Doc[] }
-  | { kind: "raw"; text: string };
+  | { kind: "raw"; text: string }
+  | { kind: "span"; text: string; start: number; end: number };
 
-function fromNode(node: Node, text: string): Doc {
-  if (node.type === "object") {
-    return {
-      kind: "object",
-      entries: (node.children ?? []).map((property) => {
-        const [keyNode, valueNode] = property.children as [Node, Node];
-        return { key: keyNode.value as string, rawKey: raw(keyNode, text), value: fromNode(valueNode, text) };
-      }),
-    };
-  }
-  if (node.type === "array")
-    return { kind: "array", items: (node.children ?? []).map((n) => fromNode(n, text)) };
-  return { kind: "raw", text: raw(node, text) };
+function fromText(text: string): Doc | undefined {
+  const start = skipSpace(text, 0);
+  if (start >= text.length) return undefined;
+  return { kind: "span", text, start, end: valueEnd(text, start) };
 }
 
-const raw = (node: Node, text: string) => text.slice(node.offset, node.offset + node.length);
+/** A span's object with its members as spans; a null stays null; anything else stays as it is. */
+function open(doc: Doc): Doc {
+  if (doc.kind !== "span") return doc;
+  const first = doc.text[doc.start];
+  if (first === "n") return { kind: "raw", text: "null" };
+  if (first !== "{") return doc;
+  return {
+    kind: "object",
+    entries: objectMembers(doc.text, doc.start).map(({ rawKey, start, end }) => ({
+      key: JSON.parse(rawKey) as string,
+      rawKey,
+      value: { kind: "span", text: doc.text, start, end },
+    })),
+  };
+}
 
 function fromValue(value: unknown): Doc {
   if (Array.isArray(value)) return { kind: "array", items: value.map(fromValue) };
@@ -90,9 +97,10 @@ function fromValue(value: unknown): Doc {
 }
 
 /** Sets (or with `undefined`, removes) the value at `path`, creating objects on the way. */
-function setPath(doc: Doc, path: string[], value: unknown): Doc {
+function setPath(found: Doc, path: string[], value: unknown): Doc {
   const [head, ...rest] = path;
   if (head === undefined) return fromValue(value);
+  const doc = open(found);
   // null means "default" and may become an object; anything else would be lost, so refuse.
   if (doc.kind !== "object" && !(doc.kind === "raw" && doc.text === "null")) {
     throw new Error(`cannot set "${head}" inside a value that is not an object`);
@@ -111,16 +119,31 @@ function setPath(doc: Doc, path: string[], value: unknown): Doc {
   return target;
 }
 
-function print(doc: Doc, indent: string): string {
-  const inner = `${indent}  `;
-  if (doc.kind === "raw") return doc.text;
-  if (doc.kind === "array") {
-    if (doc.items.length === 0) return "[]";
-    return `[\n${doc.items.map((d) => inner + print(d, inner)).join(",\n")}\n${indent}]`;
+/** Prints 2-space indented: the opened objects with a stack of their own, spans laid out as they are. */
+function print(root: Doc, out: Layout): void {
+  type Item = Doc | { rawKey: string; value: Doc };
+  const stack: Array<{ items: Item[]; next: number; level: number; close: string }> = [];
+  const put = (doc: Doc, level: number) => {
+    if (doc.kind === "span") return layOut(doc.text, doc.start, doc.end, level, out);
+    if (doc.kind === "raw") return out.add(doc.text);
+    const items: Item[] = doc.kind === "array" ? doc.items : doc.entries;
+    const [first, last] = doc.kind === "array" ? ["[", "]"] : ["{", "}"];
+    if (items.length === 0) return out.add(first + last);
+    out.add(`${first}\n`);
+    stack.push({ items, next: 0, level, close: last });
+  };
+  put(root, 0);
+  for (let top = stack[0]; top; top = stack[stack.length - 1]) {
+    const item = top.items[top.next++];
+    if (!item) {
+      out.add(`\n${out.pad(top.level)}${top.close}`);
+      stack.pop();
+      continue;
+    }
+    out.add(top.next === 1 ? out.pad(top.level + 1) : `,\n${out.pad(top.level + 1)}`);
+    if ("rawKey" in item) out.add(`${item.rawKey}: `);
+    put("rawKey" in item ? item.value : item, top.level + 1);
   }
-  if (doc.entries.length === 0) return "{}";
-  const lines = doc.entries.map((e) => `${inner}${e.rawKey}: ${print(e.value, inner)}`);
-  return `{\n${lines.join(",\n")}\n${indent}}`;
 }
 
 export type Edit = { path: string[]; value: unknown };
@@ -128,10 +151,16 @@ export type Edit = { path: string[]; value: unknown };
 /**
  * Applies edits to valid JSON text and prints it 2-space indented with a trailing newline.
  * Untouched keys keep their order and their literal text (numbers are never re-rounded).
+ * Throws TooLarge when the result would be over `maxBytes`.
  */
-export function editJsonText(text: string, edits: Edit[]): string {
-  const root = text.trim() === "" ? undefined : parseTree(text, [], strict);
-  let doc: Doc = root ? fromNode(root, text) : { kind: "object", entries: [] };
+export function editJsonText(text: string, edits: Edit[], maxBytes = MAX_BYTES): string {
+  let doc: Doc = fromText(text) ?? { kind: "object", entries: [] };
   for (const edit of edits) doc = setPath(doc, edit.path, edit.value);
-  return `${print(doc, "")}\n`;
+  // Counted in UTF-16 units while printing (a cheap lower bound), then exactly in UTF-8 bytes.
+  const out = new Layout(maxBytes);
+  print(doc, out);
+  out.add("\n");
+  const printed = out.text();
+  if (new TextEncoder().encode(printed).length > maxBytes) throw new TooLarge();
+  return printed;
 }

@@ -1,10 +1,11 @@
 // The same src/ under Deno: status, show-payload, enable/disable on a temp config.
 import { describe, expect, test } from "bun:test";
-import { readFile } from "node:fs/promises";
+import { closeSync, constants, openSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { payloadProblem } from "../../src/core/payload.ts";
 import { gzipped } from "../support/archives.ts";
-import { cleanEnv, DENO, run, tempDir } from "../support/cli.ts";
+import { cleanEnv, DENO, run, runBounded, tempDir } from "../support/cli.ts";
 
 const denoDir = await tempDir("mcpproxy-deno-cache-");
 const env = (home: string, extra: Record<string, string> = {}) =>
@@ -98,4 +99,107 @@ describe("deno smoke", () => {
     expect(r.stderr).toContain(`${path}:1:8: invalid JSON: trailing comma`);
     expect(await readFile(path, "utf8")).toBe(`{"a": 1,}`);
   }, 60_000);
+});
+
+// The hostile-config cases whose handling leans on the runtime (fs flags, decoder, stack): same exit, same line.
+describe("deno: hostile config files", () => {
+  const firstLines = (r: { code: number; stdout: string; stderr: string; killed: boolean }) => ({
+    killed: r.killed,
+    code: r.code,
+    stdout: r.stdout,
+    first: r.stderr.split("\n")[0],
+    hint: r.stderr.split("\n")[1]?.startsWith("  hint: "),
+  });
+  const refused = (code: number, message: string) => ({
+    killed: false,
+    code,
+    stdout: "",
+    first: `mcpproxy: ${message}`,
+    hint: true,
+  });
+
+  test("a FIFO: exit 4 at once, no .lock left", async () => {
+    const home = await tempDir();
+    const fifo = join(home, "mcp_config.json");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    try {
+      for (const command of ["status", "disable"]) {
+        const r = await runBounded(DENO, ["telemetry", command, "--config", fifo], {
+          env: env(home),
+          ms: 30_000,
+        });
+        expect(firstLines(r)).toEqual(refused(4, `${fifo} is a FIFO (named pipe), not a config file`));
+      }
+    } finally {
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {}
+    }
+    expect((await readdir(home)).filter((name) => name !== ".deno")).toEqual(["mcp_config.json"]);
+  }, 60_000);
+
+  test("--config /dev/stdin: exit 4, and no stray file", async () => {
+    const home = await tempDir();
+    const cwd = await tempDir();
+    const r = await runBounded(DENO, ["telemetry", "disable", "--config", "/dev/stdin"], {
+      env: env(home),
+      cwd,
+      stdin: '{"x":1}\n',
+      ms: 30_000,
+    });
+    expect(firstLines(r)).toEqual(refused(4, "/dev/stdin is standard input, not a config file"));
+    expect(await readdir(cwd)).toEqual([]);
+  }, 60_000);
+
+  test("bytes that are not UTF-8: exit 4 with where, untouched", async () => {
+    const home = await tempDir();
+    const path = join(home, "c.json");
+    const bytes = Buffer.from('{"mcpServers":[{"name":"caf\xe9"}]}\n', "latin1");
+    await Bun.write(path, bytes);
+    const r = await runBounded(DENO, ["telemetry", "disable", "--config", path], {
+      env: env(home),
+      ms: 30_000,
+    });
+    expect(firstLines(r)).toEqual(refused(4, `${path}:1:28: not UTF-8: byte 0xE9 at offset 27`));
+    expect(Buffer.compare(await readFile(path), bytes)).toBe(0);
+  }, 60_000);
+
+  test("1,000 levels deep is written; 1,001 and 10,000 are refused the same way on every run", async () => {
+    const home = await tempDir();
+    const path = join(home, "c.json");
+    // Objects and lists in turn under a key we do not own: the root is level 1.
+    const deep = (levels: number) =>
+      `{"a": ${'{"k": ['.repeat((levels - 1) / 2)}${levels % 2 ? "" : "{}"}${"]}".repeat((levels - 1) / 2)}}`;
+    await Bun.write(path, deep(1000));
+    const ok = await runBounded(DENO, ["telemetry", "disable", "--config", path], {
+      env: env(home),
+      ms: 30_000,
+    });
+    expect([ok.code, ok.stderr]).toEqual([0, ""]);
+    expect(await readFile(path, "utf8")).toBe(
+      `${JSON.stringify({ ...JSON.parse(deep(1000)), telemetry: { enabled: false } }, null, 2)}\n`,
+    );
+    await Bun.write(path, deep(1001));
+    const over = await runBounded(DENO, ["telemetry", "status", "--config", path], {
+      env: env(home),
+      ms: 30_000,
+    });
+    // The 1,001st level is the innermost list, the last [ in the text.
+    const column = deep(1001).lastIndexOf("[") + 1;
+    expect(firstLines(over)).toEqual(
+      refused(4, `${path}:1:${column}: invalid JSON: nested more than 1,000 levels deep`),
+    );
+    await Bun.write(path, `{"a": ${"[".repeat(10_000)}${"]".repeat(10_000)}}`);
+    const answers = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const r = await runBounded(DENO, ["telemetry", "disable", "--config", path], {
+        env: env(home),
+        ms: 30_000,
+      });
+      answers.add(JSON.stringify(firstLines(r)));
+    }
+    expect([...answers]).toEqual([
+      JSON.stringify(refused(4, `${path}:1:1006: invalid JSON: nested more than 1,000 levels deep`)),
+    ]);
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { editJsonText, locateJsonError } from "../../src/io/config-text.ts";
+import { editJsonText, locateJsonError, TooLarge } from "../../src/io/config-text.ts";
 
 describe("locateJsonError", () => {
   test.each([
@@ -59,4 +59,40 @@ describe("editJsonText", () => {
       );
     },
   );
+});
+
+describe("editJsonText lays out any JSON, however deep, without recursion", () => {
+  test("untouched values are laid out as JSON.stringify would indent them", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.constantFrom(undefined, "\t", " \n  "),
+        (doc, spacing) => {
+          const text = JSON.stringify(doc, null, spacing);
+          const out = editJsonText(text, [{ path: ["telemetry", "enabled"], value: false }]);
+          expect(out).toBe(`${JSON.stringify({ ...doc, telemetry: { enabled: false } }, null, 2)}\n`);
+        },
+      ),
+    );
+  });
+
+  test.each([1000, 5000])("%i levels of objects and lists in one value", (levels) => {
+    const value = `${'{"a": ['.repeat(levels / 2)}{}${"]}".repeat(levels / 2)}`;
+    // 5,000 levels lay out to ~50 MB: past the file limit, so with a budget to match.
+    const out = editJsonText(`{"deep": ${value}, "z": []}`, [{ path: ["k"], value: 1 }], 1e9);
+    expect(out).toBe(`${JSON.stringify({ deep: JSON.parse(value), z: [], k: 1 }, null, 2)}\n`);
+  });
+
+  test("stops with TooLarge before the laid-out text passes its budget", () => {
+    const text = `{"a": ${"[".repeat(900)}${"0,".repeat(10_000)}0${"]".repeat(900)}}`;
+    expect(() => editJsonText(text, [{ path: ["k"], value: 1 }])).toThrow(TooLarge);
+    // 15 UTF-16 units but 16 UTF-8 bytes: the budget is in bytes.
+    expect(() => editJsonText(`{"a": "é"}`, [], 15)).toThrow(TooLarge);
+    expect(editJsonText(`{"a": "é"}`, [], 16)).toBe(`{\n  "a": "é"\n}\n`);
+  });
+
+  test("a null on the way becomes an object; keys with escapes match their value", () => {
+    const out = editJsonText(`{"tele\\u006detry": null}`, [{ path: ["telemetry", "enabled"], value: true }]);
+    expect(out).toBe(`{\n  "tele\\u006detry": {\n    "enabled": true\n  }\n}\n`);
+  });
 });

@@ -1,5 +1,6 @@
 // Runs the real CLI (from source or compiled) in a temp HOME with an environment built from nothing.
-import { mkdtemp, stat } from "node:fs/promises";
+import { afterAll } from "bun:test";
+import { chmod, copyFile, link, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -74,6 +75,29 @@ export async function run(
   return { code, stdout, stderr };
 }
 
+/** `run`, killed after `ms`: a regression that blocks (a FIFO, /dev/zero) fails instead of hanging. */
+export async function runBounded(
+  runner: Runner,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; stdin?: string; ms?: number },
+): Promise<RunResult & { killed: boolean }> {
+  const proc = Bun.spawn([...runner.command, ...args], {
+    env: options.env,
+    cwd: options.cwd ?? ROOT,
+    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+    timeout: options.ms ?? 10_000,
+    killSignal: "SIGKILL",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { code, stdout, stderr, killed: proc.signalCode === "SIGKILL" };
+}
+
 export const DENO: Runner = {
   name: "deno",
   command: [join(ROOT, "node_modules/.bin/deno"), "run", "-A", "--quiet", join(ROOT, "src/cli.ts")],
@@ -96,4 +120,21 @@ export async function nobodyCanRun(runner: Runner): Promise<boolean> {
   if (!Bun.which("setpriv")) return false;
   const probe = await run(asNobody(runner), ["version"], { env: cleanEnv("/tmp"), cwd: "/" });
   return probe.code === 0;
+}
+
+/**
+ * The compiled binary (self-contained) linked or copied into a world-readable temp folder and run as
+ * `nobody`: permission tests run even where `nobody` cannot enter the checkout. Call it at a test
+ * file's top level: the folder is removed after that file's tests.
+ */
+export async function nobodyRunner(): Promise<Runner> {
+  await ensureBinary();
+  const dir = await tempDir("mcpproxy-nobody-");
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const binary = join(dir, "mcpproxy");
+  // A hard link costs nothing on the same file system; a copy (110 MB) elsewhere.
+  await link(BINARY, binary).catch(() => copyFile(BINARY, binary));
+  await chmod(binary, 0o755);
+  await chmod(dir, 0o755);
+  return asNobody({ name: "compiled copy", command: [binary] });
 }
