@@ -1,5 +1,5 @@
 // Atomic file replacement through temp files beside the target (flushed, then renamed), including those a killed writer left.
-import { chmod, lstat, open, readdir, rename, rm } from "node:fs/promises";
+import { lstat, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
