@@ -44,7 +44,7 @@ export async function sendHeartbeat(
   loaded: LoadedConfig,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const decision = decideForConfig(ctx.env, loaded.config);
+  const decision = decideForConfig(ctx, loaded.config);
   // Off means off: no id is made, no counter read, nothing written.
   if (!decision.enabled)
     return { sent: false, gate: "opted_out", reason: `telemetry is off (${whyOff(decision)})` };
@@ -67,7 +67,7 @@ export async function sendHeartbeat(
 
 async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptions): Promise<SendResult> {
   const counts = await readCounts(ctx.dataDir);
-  const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx.env, fresh).enabled;
+  const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx, fresh).enabled;
   const identity = await ensureIdentity(ctx, ctx.configPath, loaded.config, telemetryOn);
   const payload = await collectPayload(ctx, {
     config: loaded.config,

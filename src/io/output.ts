@@ -88,7 +88,8 @@ export function formatTable(rows: string[][], right: readonly number[] = []): st
           const pad = " ".repeat((widths[i] ?? 0) - stripAnsi(cell).length);
           return right.includes(i) ? pad + cell : cell + pad;
         })
-        .join("  "),
+        .join("  ")
+        .trimEnd(),
     )
     .join("\n");
 }

@@ -29,7 +29,7 @@ export default defineCommand({
       printNotice(`mcpproxy: ${error.message}; showing the payload without counters`);
       return emptyCounts();
     });
-    const telemetryOn = (fresh: typeof config) => decideForConfig(ctx.env, fresh).enabled;
+    const telemetryOn = (fresh: typeof config) => decideForConfig(ctx, fresh).enabled;
     const identity = await ensureIdentity(ctx, ctx.configPath, config, telemetryOn).catch((error) => {
       // Showing what would be sent matters more than the id; a broken config (exit 4) still stops us.
       if (!(error instanceof CliError) || error.exitCode === ExitCode.config) throw error;
