@@ -100,9 +100,12 @@ export function writeError(path: string, error: unknown): CliError {
           : code === "ENOTDIR" || code === "EEXIST"
             ? "a part of the path is a file"
             : (error as Error).message;
-  return new CliError(
+  const failure = new CliError(
     `cannot write ${path}: ${why}`,
     ExitCode.failure,
     "check the folder's owner, mode and free space",
   );
+  // Kept for callers that answer by cause: `serve` exits 5 on permission denied.
+  failure.cause = error;
+  return failure;
 }
