@@ -16,7 +16,7 @@ const MAX_SLEEP_MS = 3_600_000;
  * opt-out decision are read afresh, so a `telemetry disable` from another terminal counts at once.
  */
 export async function sendFromDaemon(d: DaemonState): Promise<SendResult> {
-  await d.flush();
+  await d.counts.flush();
   let loaded: Awaited<ReturnType<typeof loadConfig>>;
   try {
     loaded = await loadConfig(d.ctx.configPath);

@@ -1,11 +1,9 @@
 // GET /api/v1/telemetry/payload: the next heartbeat as the daemon would send it, stored and in-memory counts alike.
 import { collectPayload } from "../collect-payload.ts";
-import { emptyCounts, mergeCounts, usageAt } from "../core/counters.ts";
+import { usageAt } from "../core/counters.ts";
 import { decideForConfig } from "../core/optout.ts";
 import { payloadBody } from "../core/payload.ts";
-import { printable } from "../core/printable.ts";
 import { CliError } from "../errors.ts";
-import { readCounts } from "../io/counter-store.ts";
 import { ensureIdentity } from "../io/identity-store.ts";
 import { readStartupOutcome } from "../io/startup-store.ts";
 import { type DaemonState, uptimeHours } from "./state.ts";
@@ -14,11 +12,6 @@ import { type DaemonState, uptimeHours } from "./state.ts";
 export async function daemonPayloadBody(d: DaemonState): Promise<string> {
   const { ctx } = d;
   const config = d.config.loaded.config;
-  const stored = await readCounts(ctx.dataDir).catch((error) => {
-    if (!(error instanceof CliError)) throw error;
-    d.faults.warn("read-store", `${printable(error.message)}; the payload shows no stored counters`);
-    return emptyCounts();
-  });
   const telemetryOn = (fresh: typeof config) => decideForConfig(ctx.env, fresh).enabled;
   // As offline: showing what would be sent matters more than the id, which the next send saves again.
   const identity = await ensureIdentity(ctx, ctx.configPath, config, telemetryOn).catch((error) => {
@@ -28,7 +21,7 @@ export async function daemonPayloadBody(d: DaemonState): Promise<string> {
   const payload = await collectPayload(ctx, {
     config,
     identity,
-    usage: usageAt(mergeCounts(stored, d.tally.peek()), ctx.now()),
+    usage: usageAt(await d.counts.snapshot(), ctx.now()),
     uptimeHours: uptimeHours(d),
     startupOutcome: await readStartupOutcome(ctx.dataDir),
   });

@@ -9,7 +9,7 @@ import type { LoadedConfig } from "../io/config-store.ts";
 import { daemonFilePath, removeDaemonFile, writeDaemonFile } from "../io/daemon-file.ts";
 import { writeStdout } from "../io/output.ts";
 import { ownStart } from "../io/process-info.ts";
-import { flushCounts } from "./flush.ts";
+import { countStore } from "./flush.ts";
 import { startHeartbeatLoop } from "./heartbeat.ts";
 import { liveConfig } from "./live-config.ts";
 import { log, onceLog } from "./log.ts";
@@ -78,15 +78,17 @@ export async function runLocked(
   const faults = onceLog();
   const startMark = await ownStart();
   const start = startMark && `${startMark.boot}:${startMark.ticks}`;
+  const config = await liveConfig(ctx, loaded, faults);
+  const tally = newTally();
   const d: DaemonState = {
     ctx,
     startedMs: ctx.now().getTime(),
     url: "",
     pid: process.pid,
-    config: await liveConfig(ctx, loaded, faults),
-    tally: newTally(),
+    config,
+    tally,
     faults,
-    flush: () => flushCounts(d),
+    counts: countStore({ ctx, config, tally, faults }),
   };
   const stopped = stopSignal();
   const bound = await bind(ctx, address, d);
@@ -111,7 +113,7 @@ export async function runLocked(
     busy = true;
     void (async () => {
       await d.config.refresh();
-      await d.flush();
+      await d.counts.flush();
       await rewriteIfGone(d, start);
     })()
       .catch((error) => log("warn", `upkeep failed: ${printable((error as Error).message)}`))
@@ -127,7 +129,7 @@ export async function runLocked(
   heartbeats.stop();
   await Promise.race([bound.server.close(), new Promise((r) => setTimeout(r, DRAIN_MS))]);
   await bound.server.close(true).catch(() => {});
-  await d.flush();
+  await d.counts.flush();
   await removeDaemonFile(ctx.dataDir, d.pid).catch(() => {});
   log("info", "stopped");
 }

@@ -1,6 +1,7 @@
 // What every part of a running daemon shares: its context, address, live config, in-memory counts and log.
 import type { Context } from "../context.ts";
 import type { CounterEvent } from "../core/counters.ts";
+import type { CountStore } from "./flush.ts";
 import type { LiveConfig } from "./live-config.ts";
 import type { onceLog } from "./log.ts";
 import type { Tally } from "./tally.ts";
@@ -15,8 +16,8 @@ export interface DaemonState {
   config: LiveConfig;
   tally: Tally;
   faults: ReturnType<typeof onceLog>;
-  /** Saves the in-memory counts to the store (the heartbeat does this before reading it). */
-  flush(): Promise<void>;
+  /** Saving in-memory counts (the heartbeat does before it reads the store) and reading both as one. */
+  counts: CountStore;
 }
 
 /** Counted only while telemetry is on: off means nothing is recorded, not even in memory. */

@@ -70,11 +70,14 @@ export async function askDaemon(
  */
 export async function findDaemon(
   where: DaemonWhere,
-  apiKey: string | null | undefined,
+  keyOf: () => Promise<string | null | undefined>,
 ): Promise<Daemon | null> {
   const file = await readDaemonFile(where.dataDir);
   if (!file || file.data_dir !== where.dataDir || file.config_path !== where.configPath) return null;
-  if (!apiKey || !(await sameProcess(file))) return null;
+  if (!(await sameProcess(file))) return null;
+  // Asked only now: a command that needs no config reads it only when a daemon may be there.
+  const apiKey = await keyOf();
+  if (!apiKey) return null;
   const headers = { "x-api-key": apiKey, "x-mcpproxy-client": `cli/${where.version}` };
   const daemon = { url: file.url, headers };
   try {
