@@ -15,7 +15,7 @@ const PERMISSION = new Set(["EACCES", "EPERM", "EROFS"]);
 export const rootErrno = (error: unknown) =>
   errnoOf(error) || errnoOf((error as { cause?: unknown } | null)?.cause);
 
-/** Best effort: the data dir's state always (a broken config cannot hold it), the config when it can be written. */
+/** Best effort: the data dir's state always, the config too unless the fault is in it (it is never rewritten then). */
 export async function noteOutcome(ctx: Context, outcome: StartupOutcome, configToo: boolean): Promise<void> {
   await writeStartupOutcome(ctx.dataDir, outcome, ctx.now()).catch(() => {});
   if (!configToo) return;

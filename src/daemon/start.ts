@@ -35,6 +35,7 @@ function listenFrom(
       "config_error",
       `${ctx.configPath}: listen must be host:port, got ${JSON.stringify(printable(text))}`,
       "fix `listen` (e.g. 127.0.0.1:8080) or give --listen; the file was left as it is",
+      false,
     );
   }
   if (!options.allowRemote && !isLoopbackHost(address.host)) {
@@ -43,6 +44,7 @@ function listenFrom(
       "config_error",
       `${ctx.configPath}: listen ${printable(text)} is reachable from other machines`,
       "give --allow-remote to mean it, or set listen to 127.0.0.1:PORT",
+      false,
     );
   }
   return address;
