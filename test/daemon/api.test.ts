@@ -196,3 +196,38 @@ describe.each([SOURCE, COMPILED])("the daemon API ($name)", (runner) => {
     }
   });
 });
+
+describe("a slow client (compiled)", () => {
+  test("a body that trickles is cut with 408 after 10 s; others are served meanwhile", async () => {
+    const d = await serve(COMPILED, await makeHome({ telemetry: { notice_shown: true } }));
+    const port = Number(new URL(d.url).port);
+    let reply = "";
+    const started = performance.now();
+    const closed = new Promise<void>((resolve) => {
+      void Bun.connect({
+        hostname: "127.0.0.1",
+        port,
+        socket: {
+          open(socket) {
+            socket.write(
+              `POST /api/v1/telemetry/events HTTP/1.1\r\nHost: x\r\nX-API-Key: ${d.key}\r\nContent-Length: 100\r\n\r\n{`,
+            );
+          },
+          data(_socket, chunk) {
+            reply += chunk.toString();
+            if (reply.includes("\r\n\r\n{")) resolve();
+          },
+          close() {
+            resolve();
+          },
+        },
+      });
+    });
+    for (let i = 0; i < 5; i++) expect((await d.get("/api/v1/status")).status).toBe(200);
+    await closed;
+    expect(reply).toStartWith("HTTP/1.1 408 ");
+    expect(reply).toContain('{"error":"the body did not arrive in time"}');
+    expect(performance.now() - started).toBeGreaterThan(9_000);
+    expect(await d.stop()).toBe(0);
+  }, 30_000);
+});
