@@ -6,6 +6,7 @@ import { newApiKey } from "../core/api-key.ts";
 import type { HeartbeatTiming } from "../core/heartbeat-schedule.ts";
 import { DEFAULT_LISTEN, isLoopbackHost, type ListenAddress, parseListen } from "../core/listen.ts";
 import { printable } from "../core/printable.ts";
+import { outcomeForExit } from "../core/startup-outcome.ts";
 import { CliError } from "../errors.ts";
 import { type LoadedConfig, loadConfig, updateConfig } from "../io/config-store.ts";
 import { readDaemonFile } from "../io/daemon-file.ts";
@@ -69,8 +70,8 @@ export async function runDaemon(ctx: Context, options: ServeOptions): Promise<vo
     loaded = await loadConfig(ctx.configPath);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    // Never rewritten: the outcome goes to the data dir's state only.
-    await noteOutcome(ctx, "config_error", false);
+    // Never rewritten: the outcome (config_error for exit 4) goes to the data dir's state only.
+    await noteOutcome(ctx, outcomeForExit(error.exitCode), false);
     throw error;
   }
   const address = await listenFrom(ctx, loaded, options);

@@ -67,6 +67,11 @@ describe.each([SOURCE, COMPILED])("the CLI as the daemon's client ($name)", (run
     });
     // The same serializer as offline: two-space JSON and a final newline.
     expect(r.stdout).toBe(`${JSON.stringify(shown, null, 2)}\n`);
+    // Off in this terminal: offline, so nothing is made or written on its behalf.
+    const before = await cliCount(d);
+    const off = await run(runner, ["telemetry", "show-payload"], { env: { ...env, DO_NOT_TRACK: "1" } });
+    expect([off.code, off.stderr, JSON.parse(off.stdout).uptime_hours]).toEqual([0, "", 0]);
+    expect(await cliCount(d)).toBe(before);
   });
 
   test("diagnose (one message) is answered by the daemon, byte for byte as offline; --record counts there", async () => {

@@ -20,6 +20,8 @@ import { daemonFor } from "../find-daemon.ts";
 
 // The daemon builds the payload as it would send it (its uptime, the counts still in its memory).
 async function fromDaemon(ctx: Context, config: Config): Promise<{ body: string; payload: Payload } | null> {
+  // Off here (DO_NOT_TRACK in this terminal) means offline: a daemon started without it would make an id.
+  if (!decideForConfig(ctx.env, config).enabled) return null;
   const daemon = await daemonFor(ctx, config);
   if (!daemon) return null;
   try {
