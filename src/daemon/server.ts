@@ -84,6 +84,7 @@ export async function listen(
     gracefulShutdown: false,
     // A keep-alive connection idle this long is closed (seconds).
     bun: { idleTimeout: 30 },
+    // No maxRequestBodySize: under Bun it answers 413 before the handler, so the request would go uncounted.
   });
   await server.ready();
   const url = new URL(server.url ?? `http://${host}:${port}/`);
