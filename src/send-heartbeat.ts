@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";
-import { sentPart, subtractSent, usageAt } from "./core/counters.ts";
+import { hasCounts, sentPart, subtractSent, usageAt } from "./core/counters.ts";
 import { endpointOf } from "./core/endpoint.ts";
 import { decideForConfig, whyOff } from "./core/optout.ts";
 import { payloadBody } from "./core/payload.ts";
@@ -111,7 +111,7 @@ async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptio
   }
   // Exactly what was sent goes; what other processes added meanwhile stays.
   const sent = sentPart(counts);
-  await updateCounts(ctx.dataDir, (c) => subtractSent(c, sent), ctx.now());
+  if (hasCounts(sent)) await updateCounts(ctx.dataDir, (c) => subtractSent(c, sent), ctx.now());
   await updateConfig(ctx.configPath, (fresh) =>
     fresh.telemetry?.last_reported_version === ctx.version
       ? []

@@ -1,6 +1,6 @@
 // `npm run bench`: start-up of the compiled binary against a compiled hello-world floor, peak RSS, size.
 // Needs hyperfine and python3 (Debian: apt-get install hyperfine). Figures go to stdout and .bench/.
-import { copyFile, mkdir, mkdtemp, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, sh } from "./shell.ts";
@@ -21,14 +21,23 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 // A steady-state install: a real config with servers, an id already made, telemetry on.
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
-await copyFile(join(ROOT, "test/fixtures/configs/e2e-config.json"), join(home, ".mcpproxy/mcp_config.json"));
+// `telemetry send` posts to a loopback collector in its own process (spawnSync below blocks this one).
+const collector = Bun.spawn([bun, "scripts/bench/collector.ts"], { cwd: ROOT, stdout: "pipe" });
+const reader = collector.stdout.getReader();
+const endpoint = new TextDecoder().decode((await reader.read()).value).trim();
+process.on("exit", () => collector.kill());
+const config = JSON.parse(await readFile(join(ROOT, "test/fixtures/configs/e2e-config.json"), "utf8"));
+config.telemetry = { ...config.telemetry, endpoint, notice_shown: true };
+await writeFile(join(home, ".mcpproxy/mcp_config.json"), `${JSON.stringify(config, null, 2)}\n`);
 const env = { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" };
 sh([binary, "telemetry", "show-payload"], env);
+sh([binary, "telemetry", "send"], env);
 
 const commands: Array<[string, string]> = [
   ["hello (floor)", hello],
   ["show-payload", `${binary} telemetry show-payload`],
   ["status --json", `${binary} telemetry status --json`],
+  ["send (loopback)", `${binary} telemetry send`],
 ];
 const json = join(out, "startup.json");
 sh(
@@ -64,6 +73,11 @@ for (const [i, r] of results.entries()) {
     `| ${r.command} | ${(r.mean * 1000).toFixed(2)} ms | ${(r.stddev * 1000).toFixed(2)} ms | ${(r.mean / floor).toFixed(2)} | ${mib(rss(cmd))} MiB |`,
   );
 }
+const meanOf = (name: string) => results.find((r) => r.command === name)?.mean ?? Number.NaN;
+const sendCost = (meanOf("send (loopback)") - meanOf("show-payload")) * 1000;
+console.log(
+  `\nsend − show-payload: ${sendCost.toFixed(2)} ms (target ≤ 15 ms: ${sendCost <= 15 ? "met" : "MISSED"})`,
+);
 console.log(
   `\nbinary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`,
 );

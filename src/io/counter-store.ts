@@ -12,6 +12,7 @@ import {
 } from "../core/counters.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { writeError, writeFileAtomic } from "./atomic-file.ts";
+import { errnoText } from "./errno-text.ts";
 import { withLock } from "./lock.ts";
 
 const FILE = "telemetry-counters.json";
@@ -23,8 +24,6 @@ interface Stored {
   corrupt: boolean;
 }
 
-const denied = (code: string) => code === "EACCES" || code === "EPERM" || code === "EROFS";
-
 async function readStored(path: string): Promise<Stored> {
   let text: string;
   try {
@@ -32,8 +31,11 @@ async function readStored(path: string): Promise<Stored> {
   } catch (error) {
     const code = errnoOf(error);
     if (code === "ENOENT") return { counts: emptyCounts(), corrupt: false };
-    const why = denied(code) ? "permission denied" : (error as Error).message;
-    throw new CliError(`cannot read ${path}: ${why}`, ExitCode.failure, "check the file's owner and mode");
+    throw new CliError(
+      `cannot read ${path}: ${errnoText(code, error)}`,
+      ExitCode.failure,
+      "check the file's owner and mode",
+    );
   }
   let doc: unknown;
   try {
