@@ -19,7 +19,8 @@ import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "./io/lock.ts";
 
 export type SendResult =
   | { sent: true; url: string; status: number; attempts: number }
-  | { sent: false; gate: GateName | "busy"; reason: string }
+  /** `config`: the daemon found the config broken before a send, and keeps the last good one meanwhile. */
+  | { sent: false; gate: GateName | "busy" | "config"; reason: string }
   | {
       sent: false;
       gate: "post";

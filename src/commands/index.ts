@@ -11,4 +11,5 @@ export const commands: Record<string, Lazy> = {
   diagnose: () => load(import("./diagnose.ts")),
   diagnostics: () => load(import("./diagnostics/index.ts")),
   doctor: () => load(import("./doctor.ts")),
+  serve: () => load(import("./serve.ts")),
 };

@@ -217,3 +217,9 @@ export function usageAt(counts: Counts, now: Date): Usage {
   }
   return { ...rest, error_code_counts_24h: codes };
 }
+
+/** Whether the counters know this event; applyEvent hands back the same object for one it drops. */
+export function isCountable(event: CounterEvent, now: Date): boolean {
+  const base = emptyCounts();
+  return applyEvent(base, event, now) !== base;
+}

@@ -90,9 +90,12 @@ export async function writeFileAtomic(
 /** A failed write in the user's words. */
 export function writeError(path: string, error: unknown): CliError {
   if (error instanceof CliError) return error;
-  return new CliError(
+  const failure = new CliError(
     `cannot write ${path}: ${errnoText(errnoOf(error), error)}`,
     ExitCode.failure,
     "check the folder's owner, mode and free space",
   );
+  // Kept for callers that answer by cause: `serve` exits 5 on permission denied.
+  failure.cause = error;
+  return failure;
 }

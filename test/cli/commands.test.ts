@@ -35,6 +35,7 @@ const suites: Record<string, string> = {
   "diagnostics codes": "diagnostics-codes.test.ts",
   "docker source": "docker-source.test.ts",
   doctor: "doctor.test.ts",
+  serve: "serve.test.ts",
   version: "telemetry.test.ts",
 };
 

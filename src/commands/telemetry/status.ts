@@ -1,16 +1,22 @@
-// `mcpproxy telemetry status`: whether telemetry is on, why not, and the anonymous id; `--explain` shows every source.
+// `mcpproxy telemetry status`: whether telemetry is on, why not, the anonymous id and the daemon; `--explain`
+// shows every source of the decision.
 import { defineCommand } from "citty";
 import { loadContext } from "../../context.ts";
+import { NO_DAEMON } from "../../core/daemon-info.ts";
 import { decideForConfig } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";
 import { statusView } from "../../core/status-view.ts";
 import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
+import { daemonFor } from "../find-daemon.ts";
 import { printStatus } from "./print-status.ts";
 
 export default defineCommand({
-  meta: { name: "status", description: "Show whether telemetry is on, why, and the anonymous id" },
+  meta: {
+    name: "status",
+    description: "Show whether telemetry is on, why, the anonymous id, and the daemon",
+  },
   args: {
     ...globalArgs,
     explain: {
@@ -39,7 +45,11 @@ export default defineCommand({
       });
       return;
     }
+    // The decision is this terminal's (its environment and the policy); the daemon only says that it runs.
     const decision = decideForConfig(ctx, config);
-    printStatus(ctx.out, statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir }));
+    const found = await daemonFor(ctx, config);
+    const daemon = found ? { running: true, address: found.url, pid: found.pid } : NO_DAEMON;
+    const view = statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir });
+    printStatus(ctx.out, view, daemon);
   },
 });
