@@ -1,11 +1,11 @@
 // Builds the Context from the environment, argv and the process; commands get everything through it.
 import { join, resolve } from "node:path";
 import type { Env } from "./core/env.ts";
-import { type Policy, policyPath } from "./core/policy.ts";
+import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import type { GlobalArgs } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
-import { readPolicy } from "./io/policy-file.ts";
+import { readMachinePolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
@@ -90,13 +90,6 @@ function absolutePath(setting: PathSetting, home: string): string {
   return /[/\\]$/.test(value) && !path.endsWith("/") ? `${path}/` : path;
 }
 
-/** A policy path the runtime cannot name faithfully is not trusted to be absent: it turns telemetry off. */
-function policyOf(env: Env): Policy {
-  const path = policyPath(env, process.platform);
-  if (path.includes("\uFFFD")) return { state: "invalid", path, problem: "its path is not UTF-8" };
-  return readPolicy(path);
-}
-
 export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context {
   const out = outputFrom(args, env);
   const rawHome = env.HOME || env.USERPROFILE || "";
@@ -126,7 +119,7 @@ export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context 
     os,
     arch,
     platform: process.platform,
-    policy: policyOf(env),
+    policy: readMachinePolicy(env, process.platform),
     tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
   };
 }

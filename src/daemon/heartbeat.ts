@@ -3,6 +3,7 @@ import { afterAttempt, firstPlan, type HeartbeatTiming } from "../core/heartbeat
 import { printable } from "../core/printable.ts";
 import { CliError } from "../errors.ts";
 import { loadConfig } from "../io/config-store.ts";
+import { readMachinePolicy } from "../io/policy-file.ts";
 import { readStartupOutcome } from "../io/startup-store.ts";
 import { type SendResult, sendHeartbeat } from "../send-heartbeat.ts";
 import { log } from "./log.ts";
@@ -26,6 +27,8 @@ export async function sendFromDaemon(d: DaemonState): Promise<SendResult> {
     d.faults.warn("config", `${printable(error.message)}; running on the last good config until it is fixed`);
     return { sent: false, gate: "config", reason: `the config cannot be read: ${error.message}` };
   }
+  // The administrator's policy may have changed since the start: it is read again like the config.
+  d.ctx.policy = readMachinePolicy(d.ctx.env, d.ctx.platform);
   d.config.accept(loaded);
   return sendHeartbeat(d.ctx, loaded, {
     uptimeHours: uptimeHours(d),

@@ -1,6 +1,7 @@
 // Reads the system policy file: a small regular file, read with a bound; never waits, never writes.
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { type Policy, parsePolicy } from "../core/policy.ts";
+import type { Env } from "../core/env.ts";
+import { type Policy, parsePolicy, policyPath } from "../core/policy.ts";
 import { errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
 
@@ -40,4 +41,11 @@ export function readPolicy(path: string): Policy {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The policy that applies here. A path the runtime cannot name faithfully is not trusted to be absent: off. */
+export function readMachinePolicy(env: Env, platform: string): Policy {
+  const path = policyPath(env, platform);
+  if (path.includes("\uFFFD")) return { state: "invalid", path, problem: "its path is not UTF-8" };
+  return readPolicy(path);
 }
