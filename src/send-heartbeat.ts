@@ -6,16 +6,19 @@ import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";
 import { hasCounts, sentPart, subtractSent, usageAt } from "./core/counters.ts";
 import { endpointOf } from "./core/endpoint.ts";
+import { formatRfc3339 } from "./core/identity.ts";
 import { decideForConfig, whyOff } from "./core/optout.ts";
 import { payloadBody } from "./core/payload.ts";
 import { privacySecrets } from "./core/privacy-gate.ts";
 import { checkSendGates, type GateName } from "./core/send-gates.ts";
+import { CliError } from "./errors.ts";
 import { writeError } from "./io/atomic-file.ts";
 import { type LoadedConfig, updateConfig } from "./io/config-store.ts";
 import { readCounts, updateCounts } from "./io/counter-store.ts";
-import type { PostFailure, PostRequest } from "./io/heartbeat-post.ts";
+import type { PostFailure, PostOutcome, PostRequest } from "./io/heartbeat-post.ts";
 import { ensureIdentity } from "./io/identity-store.ts";
 import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "./io/lock.ts";
+import { printNotice } from "./io/output.ts";
 
 export type SendResult =
   | { sent: true; url: string; status: number; attempts: number }
@@ -105,6 +108,7 @@ async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptio
     version: ctx.version,
     env: ctx.env,
   });
+  await recordSent(ctx, "heartbeat", gate.url, body, outcome);
   if (!outcome.ok) {
     // A failure changes nothing: every count stays for the next heartbeat.
     return { sent: false, gate: "post", url: gate.url, ...outcome, reason: outcome.message };
@@ -118,4 +122,31 @@ async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptio
       : [{ path: ["telemetry", "last_reported_version"], value: ctx.version }],
   );
   return { sent: true, url: gate.url, status: outcome.status, attempts: outcome.attempts };
+}
+
+/**
+ * Adds what was just posted to the ledger (`telemetry log`). A ledger that cannot be written is said on
+ * stderr and never fails the send: the heartbeat has left either way.
+ */
+export async function recordSent(
+  ctx: Context,
+  kind: "heartbeat" | "beacon",
+  url: string,
+  body: string,
+  outcome: PostOutcome,
+): Promise<void> {
+  const { appendLedger } = await import("./io/ledger-store.ts");
+  const answer = outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.ok ? "sent" : outcome.kind;
+  const record = { kind, url, body, accepted: outcome.ok, outcome: answer, time: formatRfc3339(ctx.now()) };
+  try {
+    const { corrupt } = await appendLedger(ctx.dataDir, record);
+    if (corrupt) {
+      printNotice(
+        "mcpproxy: the ledger of what was sent was broken: it was set aside (*.corrupt-…) and begun anew",
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    printNotice(`mcpproxy: the heartbeat left, but the ledger could not record it: ${error.message}`);
+  }
 }

@@ -30,15 +30,16 @@ export function parsePolicy(path: string, text: string): Policy {
   }
   const result = v.safeParse(PolicySchema, doc);
   if (result.success) return { state: result.output.telemetry, path };
-  const issue = result.issues[0];
-  const key = issue.path?.map((p) => String(p.key)).join(".") ?? "";
-  const problem =
-    issue.type === "strict_object" && key
-      ? `it has a key this version does not know: "${key}"`
-      : key === "telemetry"
-        ? `"telemetry" must be "off" or "user"`
-        : `it must be an object like {"telemetry": "off"}`;
-  return { state: "invalid", path, problem };
+  return { state: "invalid", path, problem: policyProblem(doc) };
+}
+
+function policyProblem(doc: unknown): string {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    return `it must be an object like {"telemetry": "off"}`;
+  }
+  const unknown = Object.keys(doc).find((key) => key !== "telemetry");
+  if (unknown !== undefined) return `it has a key this version does not know: "${unknown}"`;
+  return `"telemetry" must be "off" or "user"`;
 }
 
 /** Does the policy turn telemetry off? A file we cannot read or trust does (fail closed). */

@@ -31,6 +31,8 @@ const suites: Record<string, string> = {
   "telemetry show-payload": "telemetry.test.ts",
   "telemetry schema": "telemetry.test.ts",
   "telemetry send": "send.test.ts",
+  "telemetry log": "trust.test.ts",
+  "telemetry diff": "trust.test.ts",
   diagnose: "diagnose.test.ts",
   "diagnostics codes": "diagnostics-codes.test.ts",
   "docker source": "docker-source.test.ts",

@@ -9,7 +9,11 @@ import { formatTable, paint, printResult } from "../../io/output.ts";
 /** `daemon` is shown by `status`, which looks for one; enable and disable do not. */
 export function printStatus(out: Output, view: StatusView, daemon?: DaemonView): void {
   printResult(out, daemon ? { ...view, daemon } : view, () => {
-    const why = whyOff({ disabledBy: view.disabled_by, envOverrideName: view.env_override_name });
+    const why = whyOff({
+      disabledBy: view.disabled_by,
+      envOverrideName: view.env_override_name,
+      policy: view.policy,
+    });
     const state = view.enabled ? paint(out, 32, "on") : `${paint(out, 33, "off")}: ${why}`;
     const id = view.anonymous_id
       ? `${view.anonymous_id} (created ${view.anonymous_id_created_at || "unknown"})`
