@@ -11,4 +11,6 @@ export const commands: Record<string, Lazy> = {
   diagnose: () => load(import("./diagnose.ts")),
   diagnostics: () => load(import("./diagnostics/index.ts")),
   doctor: () => load(import("./doctor.ts")),
+  completion: () => load(import("./completion.ts")),
+  complete: () => load(import("./complete.ts")),
 };
