@@ -36,6 +36,8 @@ const suites: Record<string, string> = {
   "docker source": "docker-source.test.ts",
   doctor: "doctor.test.ts",
   version: "telemetry.test.ts",
+  completion: "completion.test.ts",
+  complete: "completion.test.ts",
 };
 
 const all = await leaves(commands);
