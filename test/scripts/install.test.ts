@@ -48,6 +48,14 @@ for (const shell of SHELLS)
       expect(await readdir(r.tmp)).toEqual([]);
     });
 
+    test("piped into the shell, as `curl … | sh -s -- --version v0.0.9` runs it", async () => {
+      const r = await install({ shell, piped: true, args: ["--version", STUB_TAG], old: true });
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      expect(r.stdout).toContain("installed mcpproxy v0.0.9 (stub)");
+      expect(await runs(join(r.dir, "mcpproxy"))).toBe("mcpproxy v0.0.9 (stub)");
+      expect(await readdir(r.tmp)).toEqual([]);
+    });
+
     test("--version pins a release (and the latest is not asked for)", async () => {
       const r = await install({ shell, args: ["--version", STUB_TAG] });
       expect([r.code, r.stderr]).toEqual([0, ""]);

@@ -100,6 +100,8 @@ export interface Setup {
   /** The install folder read-only (as root the script runs as another user instead, via `prefix`). */
   readOnly?: boolean;
   prefix?: string[];
+  /** The script on stdin (`curl … | sh -s -- ARGS`) rather than as a file. */
+  piped?: boolean;
 }
 
 export interface Outcome {
@@ -133,7 +135,9 @@ export async function install(
   const path = setup.onPath
     ? `${dir}:${tools[setup.tools ?? "curl"]}`
     : (tools[setup.tools ?? "curl"] as string);
-  const proc = Bun.spawn([...(setup.prefix ?? []), pathOf(setup.shell), script, ...(setup.args ?? [])], {
+  const source = setup.piped ? ["-s", "--"] : [script];
+  const proc = Bun.spawn([...(setup.prefix ?? []), pathOf(setup.shell), ...source, ...(setup.args ?? [])], {
+    stdin: setup.piped ? Bun.file(script) : "ignore",
     env: {
       HOME: base,
       PATH: path,
