@@ -208,7 +208,8 @@ main() {
   fi
   file=mcpproxy-${version#v}-$os-$arch.tar.gz
   url=$base/download/$version
-  echo "mcpproxy $version for $os-$arch from $url"
+  # printf, not echo: dash's echo would read backslashes in a path as escapes.
+  printf 'mcpproxy %s for %s-%s from %s\n' "$version" "$os" "$arch" "$url"
 
   fetch "$url/SHA256SUMS" "$tmp/SHA256SUMS" "no release $version at $base ($url/SHA256SUMS answered with an error)"
   want=$(expected_sum "$file" "$tmp/SHA256SUMS")
@@ -231,11 +232,10 @@ main() {
   staged=""
   installed=1
 
-  echo "installed $new"
-  echo "  at $dir/mcpproxy"
+  printf 'installed %s\n  at %s/mcpproxy\n' "$new" "$dir"
   case ":${PATH:-}:" in
     *":$dir:"*) ;;
-    *) echo "$dir is not on your PATH; add it, e.g. in ~/.profile: export PATH=\"$dir:\$PATH\"" ;;
+    *) printf '%s is not on your PATH; add it, e.g. in ~/.profile: export PATH="%s:$PATH"\n' "$dir" "$dir" ;;
   esac
 }
 
