@@ -7,7 +7,7 @@ import type { Identity } from "./core/identity.ts";
 import { buildPayload, payloadProblem } from "./core/payload.ts";
 import type { Payload } from "./core/payload-schema.ts";
 import { emptyUsage, type Usage } from "./core/usage.ts";
-import { CliError } from "./errors.ts";
+import { CliError, ExitCode } from "./errors.ts";
 import { resolveDockerCliCheap } from "./io/docker-cli.ts";
 import { pingDockerEngine } from "./io/docker-engine.ts";
 import { runtimeVersion } from "./runtime.ts";
@@ -58,6 +58,10 @@ export async function collectPayload(ctx: Context, parts: PayloadParts): Promise
     usage: parts.usage ?? emptyUsage(),
   });
   const problem = payloadProblem(payload);
-  if (problem) throw new CliError(`the payload failed its own schema check (${problem}); this is a bug`, 1);
+  if (problem)
+    throw new CliError(
+      `the payload failed its own schema check (${problem}); this is a bug`,
+      ExitCode.failure,
+    );
   return payload;
 }

@@ -1,9 +1,11 @@
 // Builds the Context from the environment, argv and the process; commands get everything through it.
 import { join, resolve } from "node:path";
 import type { Env } from "./core/env.ts";
+import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import type { GlobalArgs } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
+import { readMachinePolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
@@ -23,6 +25,8 @@ export interface Context {
   /** Node-style platform name (`linux`, `darwin`, `win32`), for install places and environment facts. */
   platform: string;
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** The administrator's policy file as read when the command started; it outranks every other source. */
+  policy: Policy;
 }
 
 /** What cli.ts knows before any command runs: enough to print an error the right way. */
@@ -115,6 +119,7 @@ export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context 
     os,
     arch,
     platform: process.platform,
+    policy: readMachinePolicy(env, process.platform),
     tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
   };
 }

@@ -9,19 +9,19 @@ import { printNotice } from "./io/output.ts";
 
 /** For `serve` and `telemetry send`: never for show-payload, status or completion. */
 export async function showFirstRunNotice(ctx: Context, config: Config): Promise<void> {
-  if (!noticeDue(config.telemetry?.notice_shown, decideForConfig(ctx.env, config).enabled).save) return;
+  if (!noticeDue(config.telemetry?.notice_shown, decideForConfig(ctx, config).enabled).save) return;
   let printed = false;
   try {
     // Decided again on the config re-read inside the lock, so two processes print it once between them.
     await updateConfig(ctx.configPath, (fresh) => {
-      const due = noticeDue(fresh.telemetry?.notice_shown, decideForConfig(ctx.env, fresh).enabled);
+      const due = noticeDue(fresh.telemetry?.notice_shown, decideForConfig(ctx, fresh).enabled);
       printed = due.print;
       return due.save ? [{ path: ["telemetry", "notice_shown"], value: true }] : [];
     });
   } catch (error) {
     // A config we cannot write must not stop the command; the notice is shown again next time.
     if (!(error instanceof CliError)) throw error;
-    printed = decideForConfig(ctx.env, config).enabled;
+    printed = decideForConfig(ctx, config).enabled;
   }
   if (printed) printNotice(FIRST_RUN_NOTICE);
 }

@@ -23,5 +23,7 @@ export async function sendOptOutBeacon(ctx: Context, before: Config): Promise<bo
     timeoutMs: BEACON_TIMEOUT_MS,
     retries: 0,
   });
+  const { recordSent } = await import("./send-heartbeat.ts");
+  await recordSent(ctx, "beacon", target.url, body, outcome);
   return outcome.ok;
 }

@@ -4,22 +4,26 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";
-import { sentPart, subtractSent, usageAt } from "./core/counters.ts";
+import { hasCounts, sentPart, subtractSent, usageAt } from "./core/counters.ts";
 import { endpointOf } from "./core/endpoint.ts";
+import { formatRfc3339 } from "./core/identity.ts";
 import { decideForConfig, whyOff } from "./core/optout.ts";
 import { payloadBody } from "./core/payload.ts";
 import { privacySecrets } from "./core/privacy-gate.ts";
 import { checkSendGates, type GateName } from "./core/send-gates.ts";
+import { CliError } from "./errors.ts";
 import { writeError } from "./io/atomic-file.ts";
 import { type LoadedConfig, updateConfig } from "./io/config-store.ts";
 import { readCounts, updateCounts } from "./io/counter-store.ts";
-import type { PostFailure, PostRequest } from "./io/heartbeat-post.ts";
+import type { PostFailure, PostOutcome, PostRequest } from "./io/heartbeat-post.ts";
 import { ensureIdentity } from "./io/identity-store.ts";
 import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "./io/lock.ts";
+import { printNotice } from "./io/output.ts";
 
 export type SendResult =
   | { sent: true; url: string; status: number; attempts: number }
-  | { sent: false; gate: GateName | "busy"; reason: string }
+  /** `config`: the daemon found the config broken before a send, and keeps the last good one meanwhile. */
+  | { sent: false; gate: GateName | "busy" | "config"; reason: string }
   | {
       sent: false;
       gate: "post";
@@ -44,7 +48,7 @@ export async function sendHeartbeat(
   loaded: LoadedConfig,
   options: SendOptions = {},
 ): Promise<SendResult> {
-  const decision = decideForConfig(ctx.env, loaded.config);
+  const decision = decideForConfig(ctx, loaded.config);
   // Off means off: no id is made, no counter read, nothing written.
   if (!decision.enabled)
     return { sent: false, gate: "opted_out", reason: `telemetry is off (${whyOff(decision)})` };
@@ -67,7 +71,7 @@ export async function sendHeartbeat(
 
 async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptions): Promise<SendResult> {
   const counts = await readCounts(ctx.dataDir);
-  const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx.env, fresh).enabled;
+  const telemetryOn = (fresh: typeof loaded.config) => decideForConfig(ctx, fresh).enabled;
   const identity = await ensureIdentity(ctx, ctx.configPath, loaded.config, telemetryOn);
   const payload = await collectPayload(ctx, {
     config: loaded.config,
@@ -104,17 +108,45 @@ async function sendLocked(ctx: Context, loaded: LoadedConfig, options: SendOptio
     version: ctx.version,
     env: ctx.env,
   });
+  await recordSent(ctx, "heartbeat", gate.url, body, outcome);
   if (!outcome.ok) {
     // A failure changes nothing: every count stays for the next heartbeat.
     return { sent: false, gate: "post", url: gate.url, ...outcome, reason: outcome.message };
   }
   // Exactly what was sent goes; what other processes added meanwhile stays.
   const sent = sentPart(counts);
-  await updateCounts(ctx.dataDir, (c) => subtractSent(c, sent), ctx.now());
+  if (hasCounts(sent)) await updateCounts(ctx.dataDir, (c) => subtractSent(c, sent), ctx.now());
   await updateConfig(ctx.configPath, (fresh) =>
     fresh.telemetry?.last_reported_version === ctx.version
       ? []
       : [{ path: ["telemetry", "last_reported_version"], value: ctx.version }],
   );
   return { sent: true, url: gate.url, status: outcome.status, attempts: outcome.attempts };
+}
+
+/**
+ * Adds what was just posted to the ledger (`telemetry log`). A ledger that cannot be written is said on
+ * stderr and never fails the send: the heartbeat has left either way.
+ */
+export async function recordSent(
+  ctx: Context,
+  kind: "heartbeat" | "beacon",
+  url: string,
+  body: string,
+  outcome: PostOutcome,
+): Promise<void> {
+  const { appendLedger } = await import("./io/ledger-store.ts");
+  const answer = outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.ok ? "sent" : outcome.kind;
+  const record = { kind, url, body, accepted: outcome.ok, outcome: answer, time: formatRfc3339(ctx.now()) };
+  try {
+    const { corrupt } = await appendLedger(ctx.dataDir, record);
+    if (corrupt) {
+      printNotice(
+        "mcpproxy: the ledger of what was sent was broken: it was set aside (*.corrupt-…) and begun anew",
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    printNotice(`mcpproxy: the heartbeat left, but the ledger could not record it: ${error.message}`);
+  }
 }

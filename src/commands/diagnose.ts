@@ -90,16 +90,22 @@ export default defineCommand({
     const text = await readInput(ctx, words);
     const { isBlank } = await import("../core/log-histogram.ts");
     if (isBlank(text)) throw usageError("nothing to classify", INPUT_HINT);
-    const code = classifyError(text, facts);
-    const [{ catalogEntry }, { entryView }] = await Promise.all([
+    const [{ catalogEntry }, { entryView }, { classifyWithDaemon }] = await Promise.all([
       import("../core/catalog.ts"),
       import("./diagnostics/entry-view.ts"),
+      import("./diagnose/with-daemon.ts"),
     ]);
-    const entry = catalogEntry(code);
-    printResult(ctx.out, entry, () => entryView(ctx.out, entry));
     // One message is an error the user asserts, so even MCPX_UNKNOWN_UNCLASSIFIED is recorded.
+    const asked = await classifyWithDaemon(ctx, { text, facts, record: !!args.record }, loaded);
+    if (asked) {
+      printResult(ctx.out, asked.entry, () => entryView(ctx.out, asked.entry));
+      if (asked.notice) printNotice(asked.notice);
+      return;
+    }
+    const entry = catalogEntry(classifyError(text, facts));
+    printResult(ctx.out, entry, () => entryView(ctx.out, entry));
     if (loaded && args.record) {
-      await (await import("./diagnose/record.ts")).recordCodes(ctx, loaded, new Map([[code, 1]]));
+      await (await import("./diagnose/record.ts")).recordCodes(ctx, loaded, new Map([[entry.code, 1]]));
     }
   },
 });

@@ -111,7 +111,7 @@ export default defineCommand({
     ];
     printResult(ctx.out, { ok: !doctorFailed(results), checks: results }, () => doctorView(ctx.out, results));
     // An unreadable config may hold the user's opt-out: then nothing is recorded (fail closed).
-    if (config && decideForConfig(ctx.env, config).enabled) {
+    if (config && decideForConfig(ctx, config).enabled) {
       const { recordEvents } = await import("../io/counter-store.ts");
       await recordEvents(ctx, true, doctorEvents(results)).catch((error) => {
         if (!(error instanceof CliError)) throw error;

@@ -11,6 +11,7 @@ export const commands: Record<string, Lazy> = {
   diagnose: () => load(import("./diagnose.ts")),
   diagnostics: () => load(import("./diagnostics/index.ts")),
   doctor: () => load(import("./doctor.ts")),
+  serve: () => load(import("./serve.ts")),
   completion: () => load(import("./completion.ts")),
   complete: () => load(import("./complete.ts")),
 };

@@ -185,6 +185,17 @@ export function subtractSent(stored: Counts, sent: SentCounts): Counts {
   };
 }
 
+/** Whether anything was counted: a heartbeat of all zeros needs no subtraction afterwards. */
+export function hasCounts(sent: SentCounts): boolean {
+  return (
+    sent.upstream_tool_calls > 0 ||
+    Object.values(sent.surface_requests).some((n) => (n ?? 0) > 0) ||
+    [sent.builtin_tool_calls, sent.rest_endpoint_calls, sent.error_category_counts, sent.doctor_checks].some(
+      (map) => Object.keys(map).length > 0,
+    )
+  );
+}
+
 /** What a heartbeat built from these counts carries: the store less its local-only parts. */
 export function sentPart(counts: Counts): SentCounts {
   const { error_code_counts_by_hour: _, blocked_sends: __, ...sent } = counts;
@@ -205,4 +216,10 @@ export function usageAt(counts: Counts, now: Date): Usage {
     if (bucket && inWindow(hour, now)) codes = combine(codes, bucket, 1);
   }
   return { ...rest, error_code_counts_24h: codes };
+}
+
+/** Whether the counters know this event; applyEvent hands back the same object for one it drops. */
+export function isCountable(event: CounterEvent, now: Date): boolean {
+  const base = emptyCounts();
+  return applyEvent(base, event, now) !== base;
 }

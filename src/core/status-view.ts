@@ -22,6 +22,8 @@ export function statusView({ config, decision, configPath, dataDir }: StatusInpu
     config_path: configPath,
     data_dir: dataDir,
     notice_shown: config.telemetry?.notice_shown ?? false,
+    // Which policy decided, and why it could not be used when it was invalid; absent while no policy did.
+    ...(decision.policy ? { policy: decision.policy } : {}),
   };
 }
 

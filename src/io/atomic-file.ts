@@ -2,6 +2,7 @@
 import { lstat, open, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { errnoText } from "./errno-text.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
 
 // `.<pid>-<start ticks, base 36; empty where unknown>-<host tag>-<random>.tmp`: enough to tell whose it is.
@@ -89,20 +90,12 @@ export async function writeFileAtomic(
 /** A failed write in the user's words. */
 export function writeError(path: string, error: unknown): CliError {
   if (error instanceof CliError) return error;
-  const code = errnoOf(error);
-  const why =
-    code === "EACCES" || code === "EPERM"
-      ? "permission denied"
-      : code === "ENOSPC"
-        ? "the disk is full"
-        : code === "EROFS"
-          ? "the file system is read-only"
-          : code === "ENOTDIR" || code === "EEXIST"
-            ? "a part of the path is a file"
-            : (error as Error).message;
-  return new CliError(
-    `cannot write ${path}: ${why}`,
+  const failure = new CliError(
+    `cannot write ${path}: ${errnoText(errnoOf(error), error)}`,
     ExitCode.failure,
     "check the folder's owner, mode and free space",
   );
+  // Kept for callers that answer by cause: `serve` exits 5 on permission denied.
+  failure.cause = error;
+  return failure;
 }

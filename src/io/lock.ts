@@ -3,6 +3,7 @@ import { constants, lstat, open, readdir, rm, utimes } from "node:fs/promises";
 import * as v from "valibot";
 import { printable } from "../core/printable.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { errnoText } from "./errno-text.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
 
 // No config write holds a lock for more than a moment: one this old is stale, whoever holds it.
@@ -42,10 +43,8 @@ function parseHolder(text: string): Holder | null {
 }
 
 function lockError(path: string, error: unknown, doing: string): CliError {
-  const code = errnoOf(error);
-  const why = code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
   return new CliError(
-    `cannot ${doing} the lock file ${path}: ${why}`,
+    `cannot ${doing} the lock file ${path}: ${errnoText(errnoOf(error), error)}`,
     ExitCode.failure,
     "check its owner and mode, or delete it if no mcpproxy is running",
   );
@@ -55,10 +54,18 @@ async function readLock(path: string): Promise<Seen | null> {
   try {
     const info = await lstat(path);
     if (info.isDirectory()) {
-      throw new CliError(`${path} is a folder, not a lock file`, 1, "remove it if no mcpproxy is running");
+      throw new CliError(
+        `${path} is a folder, not a lock file`,
+        ExitCode.failure,
+        "remove it if no mcpproxy is running",
+      );
     }
     if (!info.isFile()) {
-      throw new CliError(`${path} is not a lock file`, 1, "remove it if no mcpproxy is running");
+      throw new CliError(
+        `${path} is not a lock file`,
+        ExitCode.failure,
+        "remove it if no mcpproxy is running",
+      );
     }
     // NOFOLLOW and NONBLOCK: a link or FIFO swapped in after lstat must not redirect or hang the read.
     const flags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);

@@ -1,6 +1,7 @@
 // Reads text streams in constant memory: a log as lines (refused if it is not text), or one capped message.
 import { stat } from "node:fs/promises";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { errnoText } from "./errno-text.ts";
 
 // A line is classified on its first 64 Ki characters: the wordings sit near the start of a log line, and
 // keeping more would let one 100 MB line (a base64 blob, a minified dump) take 100 MB of memory.
@@ -73,15 +74,23 @@ async function* textOnly(chunks: Chunks, path: string | undefined): AsyncGenerat
   yield* held;
 }
 
+const READ_HINTS: Record<string, string> = {
+  ENOENT: "check the log's path",
+  EACCES: "check the file's owner and mode",
+  EPERM: "check the file's owner and mode",
+};
+
 function readError(path: string, error: unknown): CliError {
   const code = errnoOf(error);
-  if (code === "ENOENT") return new CliError(`cannot read ${path}: no such file`, 1, "check the log's path");
-  if (code === "EISDIR") return new CliError(`${path} is a folder, not a log file`, 1, "give --file a file");
-  if (code === "EACCES" || code === "EPERM") {
-    return new CliError(`cannot read ${path}: permission denied`, 1, "check the file's owner and mode");
+  if (code === "EISDIR") {
+    return new CliError(`${path} is a folder, not a log file`, ExitCode.failure, "give --file a file");
   }
-  if (code === "ENOTDIR") return new CliError(`cannot read ${path}: a part of the path is a file`, 1);
-  return new CliError(`cannot read ${path}: ${(error as Error).message}`, 1);
+  const why = code === "ENOENT" ? "no such file" : errnoText(code, error);
+  return new CliError(
+    `cannot read ${path}: ${why}`,
+    ExitCode.failure,
+    READ_HINTS[code] ?? "check the log's path",
+  );
 }
 
 /** Opens a log for streaming; a missing file, a folder or an unreadable file is the user's error. */

@@ -1,6 +1,7 @@
 // Writes results to stdout and notices to stderr, and formats the human views' tables and colours.
 import { writeSync } from "node:fs";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { errnoText } from "./errno-text.ts";
 
 export interface Output {
   json: boolean;
@@ -41,7 +42,7 @@ export function writeStdout(text: string): void {
         continue;
       }
       if (code === "EPIPE") throw new StdoutClosed();
-      const why = code === "ENOSPC" ? "the disk is full" : code || (error as Error).message;
+      const why = errnoText(code, error);
       throw new CliError(
         `cannot write the result to stdout: ${why}`,
         ExitCode.failure,
@@ -87,7 +88,8 @@ export function formatTable(rows: string[][], right: readonly number[] = []): st
           const pad = " ".repeat((widths[i] ?? 0) - stripAnsi(cell).length);
           return right.includes(i) ? pad + cell : cell + pad;
         })
-        .join("  "),
+        .join("  ")
+        .trimEnd(),
     )
     .join("\n");
 }

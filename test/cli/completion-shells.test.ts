@@ -6,7 +6,13 @@ import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SHELLS } from "../../src/commands/completion.ts";
 import { BINARY, cleanEnv, ensureBinary, run, tempDir } from "../support/cli.ts";
-import { home, SERVERS, visibleCommands } from "../support/completion-fixtures.ts";
+import {
+  home,
+  SERVERS,
+  telemetryLines,
+  telemetrySubcommands,
+  visibleCommands,
+} from "../support/completion-fixtures.ts";
 import { openTerminal } from "../support/tmux.ts";
 
 let root: string;
@@ -43,14 +49,7 @@ describe("the scripts in real shells", () => {
       expect(r.stderr).toBe("");
       return r.stdout.split("\n").filter(Boolean).sort();
     };
-    expect(await offered("telemetry", "")).toEqual([
-      "disable",
-      "enable",
-      "schema",
-      "send",
-      "show-payload",
-      "status",
-    ]);
+    expect(await offered("telemetry", "")).toEqual((await telemetrySubcommands()).sort());
     expect(await offered("diagnose", "--transport", "s")).toEqual(["sse", "stdio", "streamable-http"]);
     expect(await offered("-o", "")).toEqual(["json", "table"]);
     expect(await offered("completion", "")).toEqual([...SHELLS].sort());
@@ -126,17 +125,10 @@ describe("the scripts in real shells", () => {
       expect([r.code, r.stderr]).toEqual([0, ""]);
       return r.stdout.split("\n").filter(Boolean).sort();
     };
-    expect(await offered("mcpproxy telemetry ")).toContain(
-      "status\tShow whether telemetry is on, why, and the anonymous id",
+    expect(await offered("mcpproxy telemetry ")).toEqual(await telemetryLines());
+    expect((await offered("mcpproxy telemetry ")).map((l) => l.split("\t")[0])).toEqual(
+      (await telemetrySubcommands()).sort(),
     );
-    expect((await offered("mcpproxy telemetry ")).map((l) => l.split("\t")[0])).toEqual([
-      "disable",
-      "enable",
-      "schema",
-      "send",
-      "show-payload",
-      "status",
-    ]);
     expect(await offered("mcpproxy diagnose --errno ECONN")).toEqual(["ECONNREFUSED"]);
     expect(await offered("mcpproxy --output=")).toEqual(["--output=json", "--output=table"]);
     expect(await offered("mcpproxy completion ")).toEqual([...SHELLS].sort());
@@ -158,13 +150,6 @@ describe("the scripts in real shells", () => {
       },
     );
     expect(r.code).toBe(0);
-    expect(r.stdout.split(/\r?\n/).filter(Boolean).sort()).toEqual([
-      "disable",
-      "enable",
-      "schema",
-      "send",
-      "show-payload",
-      "status",
-    ]);
+    expect(r.stdout.split(/\r?\n/).filter(Boolean).sort()).toEqual((await telemetrySubcommands()).sort());
   });
 });

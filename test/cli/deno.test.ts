@@ -1,11 +1,12 @@
 // The same src/ under Deno: status, show-payload, enable/disable on a temp config.
 import { describe, expect, test } from "bun:test";
-import { closeSync, constants, openSync } from "node:fs";
+import { closeSync, constants, existsSync, openSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { payloadProblem } from "../../src/core/payload.ts";
 import { gzipped } from "../support/archives.ts";
 import { cleanEnv, DENO, run, runBounded, tempDir } from "../support/cli.ts";
+import { makeHome, serve } from "../support/daemon.ts";
 
 const denoDir = await tempDir("mcpproxy-deno-cache-");
 const env = (home: string, extra: Record<string, string> = {}) =>
@@ -201,5 +202,25 @@ describe("deno: hostile config files", () => {
     expect([...answers]).toEqual([
       JSON.stringify(refused(4, `${path}:1:1006: invalid JSON: nested more than 1,000 levels deep`)),
     ]);
+  }, 120_000);
+
+  test("serve: starts, answers status with its key, counts, stops on SIGTERM", async () => {
+    const h = await makeHome({ telemetry: { notice_shown: true } });
+    const d = await serve(DENO, h, { env: env(h.dir), ms: 60_000 });
+    expect(d.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect((await fetch(`${d.url}/api/v1/status`)).status).toBe(401);
+    const status = await d.get("/api/v1/status", { "x-mcpproxy-client": "cli/1" });
+    expect([status.status, (await status.json()).pid]).toEqual([200, d.pid]);
+    const payload = await (await d.get("/api/v1/telemetry/payload")).json();
+    expect(payload.runtime_version).toMatch(/^deno \d/);
+    expect(payload.surface_requests).toMatchObject({ cli: 1, unknown: 1 });
+    const client = await run(DENO, ["telemetry", "status", "--json"], { env: env(h.dir) });
+    expect(JSON.parse(client.stdout).daemon).toEqual({ running: true, address: d.url, pid: d.pid });
+    expect(await d.stop("SIGTERM")).toBe(0);
+    expect(d.stderr()).toContain("stopped");
+    expect(existsSync(join(h.data, "daemon.json"))).toBe(false);
+    expect(
+      JSON.parse(await readFile(join(h.data, "telemetry-counters.json"), "utf8")).surface_requests.cli,
+    ).toBe(2);
   }, 120_000);
 });

@@ -10,7 +10,9 @@ import {
   COMPILED,
   cleanEnv,
   ensureBinary,
+  IS_ROOT,
   nobodyCanRun,
+  nobodyRunner,
   type Runner,
   run,
   SOURCE,
@@ -40,7 +42,11 @@ async function writeLongLine(path: string) {
 
 // Where `nobody` cannot enter the checkout (a clone in a private folder), that test is skipped by name.
 await ensureBinary();
-const nobodyReaches = { source: await nobodyCanRun(SOURCE), compiled: await nobodyCanRun(COMPILED) };
+// As nobody: the compiled binary always runs from a world-readable copy; the source only where nobody reaches it.
+const nobodyRunners: Record<string, Runner | null> = {
+  source: (await nobodyCanRun(SOURCE)) ? asNobody(SOURCE) : null,
+  compiled: IS_ROOT ? await nobodyRunner() : null,
+};
 
 beforeAll(async () => {
   shared = await tempDir("mcpx-diag-shared-");
@@ -444,7 +450,7 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
       );
     });
 
-    test.if(nobodyReaches[runner.name as "source" | "compiled"])(
+    test.if(nobodyRunners[runner.name] != null)(
       "a log that cannot be read names the file (as nobody)",
       async () => {
         const h = await home();
@@ -452,7 +458,9 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
         await writeFile(log, "connection refused\n");
         await chmod(log, 0o000);
         await chmod(h.dir, 0o755);
-        const r = await run(asNobody(runner), ["diagnose", "--file", log], { env: cleanEnv(h.dir) });
+        const r = await run(nobodyRunners[runner.name] as Runner, ["diagnose", "--file", log], {
+          env: cleanEnv(h.dir),
+        });
         expect([r.code, r.stdout]).toEqual([1, ""]);
         expect(r.stderr).toStartWith(`mcpproxy: cannot read ${log}: permission denied\n`);
       },

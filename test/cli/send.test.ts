@@ -214,6 +214,58 @@ describe("telemetry send (compiled, a release build)", () => {
   });
 });
 
+describe("privacy canaries", () => {
+  test("names, commands, args, URLs, client ids, tenants, tokens and paths never reach the collector", async () => {
+    const c = collector();
+    const canaries = {
+      name: "canary-server-zebra",
+      command: "/opt/canary-bin/uvx-zebra",
+      arg: "--canary-arg-zebra",
+      url: "https://canary-host-zebra.example.org/mcp?tenant=canary-tenant-zebra",
+      clientId: "canary-client-id-zebra",
+      tenant: "canary-tenant-id-zebra",
+      env: "CANARY_ENV_VALUE_zebra",
+      token: "ghp_canaryTokenZebra123",
+      openai: "sk-canaryOpenAiZebra",
+    };
+    const h = await home({
+      telemetry: { endpoint: c.url, notice_shown: true },
+      api_key: "canary-api-key-zebra",
+      docker_isolation: { enabled: true },
+      mcpServers: [
+        {
+          name: canaries.name,
+          protocol: "stdio",
+          command: canaries.command,
+          args: [canaries.arg],
+          env: { SECRET: canaries.env },
+          enabled: true,
+        },
+        {
+          name: "canary-oauth-zebra",
+          protocol: "streamable-http",
+          url: canaries.url,
+          enabled: true,
+          oauth: { client_id: canaries.clientId, tenant_id: canaries.tenant, scopes: ["canary-scope-zebra"] },
+        },
+      ],
+    });
+    const env = cleanEnv(h.dir, { GITHUB_TOKEN: canaries.token, OPENAI_API_KEY: canaries.openai });
+    await cli(["diagnose", `spawn ${canaries.command} ENOENT`, "--transport", "stdio", "--record"], env);
+    const r = await cli(["telemetry", "send"], env);
+    expect(r.code).toBe(0);
+    expect(c.heartbeats()).toHaveLength(1);
+    const body = c.received[0]?.body ?? "";
+    for (const canary of [...Object.values(canaries), "canary-api-key-zebra", "canary", "zebra", h.dir]) {
+      expect(body).not.toContain(canary);
+    }
+    const sent = JSON.parse(body);
+    expect(sent.server_count).toBe(2);
+    expect(sent.feature_flags.oauth_provider_types).toEqual(["generic"]);
+    expect(sent.server_docker_isolated_count).toBe(1);
+  });
+});
+
 describe("the opt-out beacon", () => {
   test("sent once on a real enabled → disabled change, never when already off", async () => {
     const c = collector();

@@ -26,6 +26,7 @@ import {
   FIXTURES,
   IS_ROOT,
   nobodyCanRun,
+  nobodyRunner,
   type Runner,
   run,
   SOURCE,
@@ -57,7 +58,11 @@ async function writeConfig(path: string, text: string) {
 beforeAll(ensureBinary, 120_000);
 await ensureBinary();
 // Permission tests run as `nobody`; where it cannot reach the checkout they are skipped, by name.
-const nobodyReaches = { source: await nobodyCanRun(SOURCE), compiled: await nobodyCanRun(COMPILED) };
+// As nobody: the compiled binary always runs from a world-readable copy; the source only where nobody reaches it.
+const nobodyRunners: Record<string, Runner | null> = {
+  source: (await nobodyCanRun(SOURCE)) ? asNobody(SOURCE) : null,
+  compiled: IS_ROOT ? await nobodyRunner() : null,
+};
 
 describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
   const cli = (args: string[], env: Record<string, string>, stdin?: string) =>
@@ -512,9 +517,9 @@ describe.each([SOURCE, COMPILED])("telemetry ($name)", (runner: Runner) => {
     expect(help.stdout).not.toContain("\u001b[");
   });
 
-  const permissions = process.platform !== "win32" && nobodyReaches[runner.name as "source" | "compiled"];
+  const permissions = process.platform !== "win32" && nobodyRunners[runner.name] != null;
   describe.if(permissions)("permissions (as nobody)", () => {
-    const nobody = asNobody(runner);
+    const nobody = nobodyRunners[runner.name] as Runner;
     const nobodyCli = (args: string[], env: Record<string, string>) => run(nobody, args, { env });
 
     test("a config without read permission: exit 4, named, untouched", async () => {

@@ -9,8 +9,10 @@ import {
   type Counts,
   CountsSchema,
   emptyCounts,
+  hasCounts,
   mergeCounts,
   pruneCounts,
+  sentPart,
   subtractSent,
   usageAt,
 } from "../../src/core/counters.ts";
@@ -388,5 +390,31 @@ describe("properties", () => {
         expect(v.safeParse(CountsSchema, subtractSent(a, b)).success).toBe(true);
       }),
     );
+  });
+});
+
+describe("sentPart and hasCounts", () => {
+  const now = new Date("2026-11-24T10:30:00Z");
+  test("an empty store has nothing to send back; any counted event has", () => {
+    expect(hasCounts(sentPart(emptyCounts()))).toBe(false);
+    const events: CounterEvent[] = [
+      { kind: "surface_request", surface: "cli" },
+      { kind: "builtin_tool_call", tool: "retrieve_tools" },
+      { kind: "upstream_tool_calls", count: 3 },
+      { kind: "rest_call", route: "GET /api/v1/status", status: 200 },
+      { kind: "error_category", category: "oauth_refresh_failed" },
+      { kind: "doctor_check", name: "config_valid", passed: true },
+    ];
+    for (const event of events) expect(hasCounts(sentPart(applyEvent(emptyCounts(), event, now)))).toBe(true);
+  });
+
+  test("the 24-hour codes and blocked sends stay local: they are not part of what is sent", () => {
+    const counts = {
+      ...applyEvent(emptyCounts(), { kind: "diagnostic_code", code: "MCPX_HTTP_401" }, now),
+      blocked_sends: 2,
+    };
+    expect(hasCounts(sentPart(counts))).toBe(false);
+    expect(Object.keys(sentPart(counts))).not.toContain("blocked_sends");
+    expect(Object.keys(sentPart(counts))).not.toContain("error_code_counts_by_hour");
   });
 });

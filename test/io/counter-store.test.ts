@@ -167,3 +167,15 @@ describe("recordEvents", () => {
     expect(await readCounts(dir)).toEqual(withCli(1));
   });
 });
+
+describe("recording from the CLI, one locked read-modify-write each", () => {
+  test("1,000 sequential recordings finish with the exact total", async () => {
+    const dir = await tempDir();
+    for (let i = 0; i < 1000; i++) {
+      await recordEvents(ctx(dir), true, [{ kind: "diagnostic_code", code: "MCPX_HTTP_401" }]);
+    }
+    const counts = await readCounts(dir);
+    expect(Object.values(counts.error_code_counts_by_hour)).toEqual([{ MCPX_HTTP_401: 1000 }]);
+    expect(await readdir(dir)).toEqual([FILE]);
+  }, 60_000);
+});

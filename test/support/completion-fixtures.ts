@@ -26,6 +26,21 @@ export const visibleCommands = async () => {
   return names;
 };
 
+/** The `telemetry` group's visible subcommands as `name<TAB>description`, read from its definition. */
+export const telemetryLines = async () => {
+  const group = await (commands.telemetry as () => Promise<{ subCommands?: unknown }>)();
+  type Sub = () => Promise<{ meta?: { hidden?: boolean; description?: string } }>;
+  const lines: string[] = [];
+  for (const [name, load] of Object.entries(group.subCommands as Record<string, Sub>)) {
+    const meta = (await load()).meta;
+    if (!meta?.hidden) lines.push(`${name}\t${meta?.description ?? ""}`);
+  }
+  return lines.sort();
+};
+
+export const telemetrySubcommands = async () =>
+  (await telemetryLines()).map((line) => line.split("\t")[0] ?? "");
+
 export const SERVERS = JSON.stringify({
   mcpServers: [
     { name: "github", protocol: "http", url: "https://api.github.com/mcp" },

@@ -8,7 +8,7 @@ import { recordEvents } from "../../io/counter-store.ts";
 import { printNotice } from "../../io/output.ts";
 
 export async function recordCodes(ctx: Context, loaded: LoadedConfig, codes: Map<DiagnosticCode, number>) {
-  const decision = decideForConfig(ctx.env, loaded.config);
+  const decision = decideForConfig(ctx, loaded.config);
   // One shared event object per code: a big log's array holds references, not copies.
   const events = [...codes].flatMap(([code, n]) =>
     Array<CounterEvent>(n).fill({ kind: "diagnostic_code", code }),

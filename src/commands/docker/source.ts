@@ -1,13 +1,14 @@
 // `mcpproxy docker source`: how the docker CLI resolves (path shown locally only) and whether the engine answers.
 import { defineCommand } from "citty";
-import { loadContext } from "../../context.ts";
-import { dockerSourceView } from "../../core/docker-source-view.ts";
-import type { DockerCliSource } from "../../core/payload-schema.ts";
+import * as v from "valibot";
+import { type Context, loadContext } from "../../context.ts";
+import type { DockerSourceView } from "../../core/docker-source-view.ts";
+import { DOCKER_CLI_SOURCES, type DockerCliSource } from "../../core/payload-schema.ts";
 import { printable } from "../../core/printable.ts";
 import { globalArgs } from "../../global-args.ts";
-import { resolveDockerCli } from "../../io/docker-cli.ts";
-import { findDockerEndpoint, pingDockerEngine } from "../../io/docker-engine.ts";
+import { askDaemon } from "../../io/daemon-client.ts";
 import { formatTable, printResult } from "../../io/output.ts";
+import { daemonFor } from "../find-daemon.ts";
 
 const found: Record<DockerCliSource, string> = {
   path: "found on PATH",
@@ -15,6 +16,26 @@ const found: Record<DockerCliSource, string> = {
   login_shell: "found by your login shell",
   absent: "not found",
 };
+
+const ViewSchema = v.object({
+  source: v.picklist(DOCKER_CLI_SOURCES),
+  path: v.string(),
+  engine_available: v.boolean(),
+  docker_host: v.string(),
+});
+
+/** The daemon's view (Docker as the long-running process finds it), or null to look here. */
+async function fromDaemon(ctx: Context): Promise<DockerSourceView | null> {
+  const daemon = await daemonFor(ctx);
+  if (!daemon) return null;
+  try {
+    const answer = await askDaemon(daemon, "GET", "/api/v1/docker/source", { timeoutMs: 30_000 });
+    const doc = answer.status === 200 ? (JSON.parse(answer.text) as unknown) : null;
+    return v.is(ViewSchema, doc) ? doc : null;
+  } catch {
+    return null;
+  }
+}
 
 export default defineCommand({
   meta: {
@@ -24,23 +45,19 @@ export default defineCommand({
   args: globalArgs,
   async run({ args }) {
     const ctx = loadContext(args);
-    const input = { env: ctx.env, home: ctx.home, platform: ctx.platform, dataDir: ctx.dataDir };
-    // The user asked, so a tcp:// DOCKER_HOST is worth a try here (telemetry never tries it).
-    const [cli, engineAvailable, endpoint] = await Promise.all([
-      resolveDockerCli(input),
-      pingDockerEngine(input, { allowTcp: true }),
-      findDockerEndpoint(input),
-    ]);
-    const view = dockerSourceView({ cli, engineAvailable, dockerHost: endpoint?.label });
+    const view =
+      (await fromDaemon(ctx)) ??
+      (await (await import("../../collect-docker-source.ts")).collectDockerSource(ctx));
     printResult(ctx.out, view, () => {
       // Paths come from PATH, DOCKER_HOST and the login shell: escaped before they reach the terminal.
+      const cli = view.path ? `${printable(view.path)} (${found[view.source]})` : found[view.source];
       const rows = formatTable([
-        ["docker CLI", cli.path ? `${printable(cli.path)} (${found[cli.source]})` : found[cli.source]],
-        ["source", cli.source],
-        ["engine", engineAvailable ? "answering" : "not answering"],
+        ["docker CLI", cli],
+        ["source", view.source],
+        ["engine", view.engine_available ? "answering" : "not answering"],
         ["docker host", printable(view.docker_host) || "no socket found"],
       ]);
-      if (cli.source !== "absent") return rows;
+      if (view.source !== "absent") return rows;
       return `${rows}\nhint: install Docker, add its folder to PATH, or list where it lives in MCPPROXY_DOCKER_CANDIDATES`;
     });
   },

@@ -11,6 +11,8 @@ export default defineCommand({
     disable: () => load(import("./disable.ts")),
     "show-payload": () => load(import("./show-payload.ts")),
     send: () => load(import("./send.ts")),
+    log: () => load(import("./log.ts")),
+    diff: () => load(import("./diff.ts")),
     schema: () => load(import("./schema.ts")),
   },
 });

@@ -1,0 +1,70 @@
+// A JSON file of our own in the data dir (counters, ledger): validated reads, locked atomic read-modify-write,
+// and a broken file moved aside for a human rather than lost or fatal.
+import { mkdir, readFile, rename } from "node:fs/promises";
+import { dirname } from "node:path";
+import * as v from "valibot";
+import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { writeError, writeFileAtomic } from "./atomic-file.ts";
+import { errnoText } from "./errno-text.ts";
+import { withLock } from "./lock.ts";
+
+export interface JsonStore<T> {
+  path: string;
+  schema: v.GenericSchema<unknown, T>;
+  empty: () => T;
+}
+
+export interface Stored<T> {
+  value: T;
+  /** The file exists but does not hold what the schema says: it reads as empty and is moved aside on write. */
+  corrupt: boolean;
+}
+
+export async function readStore<T>(store: JsonStore<T>): Promise<Stored<T>> {
+  let text: string;
+  try {
+    text = await readFile(store.path, "utf8");
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === "ENOENT") return { value: store.empty(), corrupt: false };
+    throw new CliError(
+      `cannot read ${store.path}: ${errnoText(code, error)}`,
+      ExitCode.failure,
+      "check the file's owner and mode",
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = undefined;
+  }
+  const result = v.safeParse(store.schema, doc);
+  return result.success ? { value: result.output, corrupt: false } : { value: store.empty(), corrupt: true };
+}
+
+// Keeps the broken file for a human to look at; colons would not do in a Windows file name.
+function corruptName(path: string, now: Date): string {
+  const stamp = Number.isFinite(now.getTime()) ? now.toISOString().replaceAll(":", "-") : String(Date.now());
+  return `${path}.corrupt-${stamp}`;
+}
+
+/** Re-reads inside the lock so other processes' changes are never lost; returns what was written. */
+export async function updateStore<T>(
+  store: JsonStore<T>,
+  change: (value: T, corrupt: boolean) => T,
+  now: Date = new Date(),
+): Promise<T> {
+  try {
+    await mkdir(dirname(store.path), { recursive: true, mode: 0o700 });
+    return await withLock(store.path, async () => {
+      const stored = await readStore(store);
+      const next = change(stored.value, stored.corrupt);
+      if (stored.corrupt) await rename(store.path, corruptName(store.path, now));
+      await writeFileAtomic(store.path, `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    });
+  } catch (error) {
+    throw writeError(store.path, error);
+  }
+}

@@ -1,0 +1,32 @@
+// <dataDir>/daemon-state.json: the last `serve` start's outcome, kept here because a broken config cannot hold it.
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as v from "valibot";
+import type { StartupOutcome } from "../core/payload-schema.ts";
+import { DaemonStateSchema } from "../core/startup-outcome.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
+
+const FILE = "daemon-state.json";
+
+export const startupStorePath = (dataDir: string) => join(dataDir, FILE);
+
+/** The recorded outcome, or null when none was recorded (or the file is unreadable: it is only a hint). */
+export async function readStartupOutcome(dataDir: string): Promise<StartupOutcome | null> {
+  try {
+    const text = await readFile(startupStorePath(dataDir), "utf8");
+    const result = v.safeParse(DaemonStateSchema, JSON.parse(text));
+    return result.success ? result.output.last_startup_outcome : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeStartupOutcome(
+  dataDir: string,
+  outcome: StartupOutcome,
+  now: Date,
+): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const record = { last_startup_outcome: outcome, recorded_at: now.toISOString() };
+  await writeFileAtomic(startupStorePath(dataDir), `${JSON.stringify(record, null, 2)}\n`);
+}
