@@ -25,19 +25,12 @@ const V1_UUID = "c232ab00-9414-11ec-b3c8-9e6bdeced846";
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Runs the CLI through bash, so the environment and argv can hold bytes that are not UTF-8. */
-async function viaBash(runner: Runner, script: string, env: Record<string, string>) {
-  const proc = Bun.spawn(["bash", "-c", script, "mcpproxy", ...runner.command], {
-    env,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { code, stdout, stderr };
-}
+const viaBash = (runner: Runner, script: string, env: Record<string, string>) =>
+  run(
+    { name: `${runner.name} via bash`, command: ["bash", "-c", script, "mcpproxy", ...runner.command] },
+    [],
+    { env },
+  );
 
 for (const runner of [SOURCE, COMPILED, DENO]) {
   describe(`hostile input (${runner.name})`, () => {

@@ -7,36 +7,11 @@ import { buildPayload, type PayloadInputs, payloadProblem } from "../../src/core
 import { BUILTIN_TOOLS, REST_ROUTES } from "../../src/core/payload-schema.ts";
 import { emptyUsage } from "../../src/core/usage.ts";
 import { FIXTURES } from "../support/cli.ts";
+import { payloadInputs, TEST_ID } from "../support/payload-inputs.ts";
 
-const ID = "0b0e2c1a-4a53-4b8e-9d57-1f5d6a8c3e21";
-const markers = {
-  has_ci_env: false,
-  has_cloud_ide_env: false,
-  is_container: false,
-  has_tty: true,
-  has_display: false,
-};
-
-function inputs(doc: unknown, extra: Partial<PayloadInputs> = {}): PayloadInputs {
-  const result = validateConfig(doc);
-  if (!result.ok) throw new Error(result.problem);
-  return {
-    config: result.config,
-    identity: { id: ID, createdAt: "2026-01-01T00:00:00Z" },
-    version: "v1.2.3",
-    os: "linux",
-    arch: "amd64",
-    runtimeVersion: "bun 1.4.5",
-    now: new Date("2026-11-24T10:20:30.456Z"),
-    uptimeHours: 0,
-    docker: { available: false, source: "absent" },
-    markers,
-    platform: "linux",
-    launchSource: "cli",
-    usage: emptyUsage(),
-    ...extra,
-  };
-}
+const ID = TEST_ID;
+const markers = payloadInputs({}).markers;
+const inputs = payloadInputs;
 
 describe("buildPayload", () => {
   test("an empty config gives every default, in the documented order", () => {
