@@ -12,4 +12,5 @@ export const commands: Record<string, Lazy> = {
   diagnostics: () => load(import("./diagnostics/index.ts")),
   doctor: () => load(import("./doctor.ts")),
   serve: () => load(import("./serve.ts")),
+  collector: () => load(import("./collector/index.ts")),
 };
