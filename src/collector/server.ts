@@ -3,8 +3,10 @@
 import { keyFromHeaders, keysMatch } from "../core/api-key.ts";
 import { judgeBody } from "../core/collector-intake.ts";
 import { reportPage } from "../core/collector-page.ts";
-import { type CollectorReport, windowStart } from "../core/collector-report.ts";
+import { type CollectorReport, storeFault, windowStart } from "../core/collector-report.ts";
 import { parseDuration } from "../core/duration.ts";
+import { printable } from "../core/printable.ts";
+import { log } from "../daemon/log.ts";
 import { pathOf } from "../daemon/server.ts";
 import { readBody } from "../io/request-body.ts";
 import type { Writer } from "./writer.ts";
@@ -80,6 +82,14 @@ export function collectorHandler(s: CollectorState) {
         return response;
       }
       return method === "POST" ? await heartbeat(s, request) : read(s, request, path);
+    } catch (error) {
+      const e = error as { errcode?: number; message?: string };
+      const fault = storeFault(e.errcode, String(e.message ?? error));
+      log(
+        "error",
+        `${request.method} ${printable(pathOf(request.url).slice(0, 200))} failed: ${printable(fault.reason)}`,
+      );
+      return json(fault.status, { error: fault.reason, field: null }, { "retry-after": "30" });
     } finally {
       s.inFlight--;
     }

@@ -71,9 +71,14 @@ export function openCollectorDb(path: string, options: OpenOptions = {}): Collec
   // Another process holding the lock is waited for briefly, then reported (503) rather than queued for ever.
   db.exec("PRAGMA busy_timeout = 1000");
   if (!options.readOnly) {
-    // WAL: readers (the report, the page) never block the writer; NORMAL is durable across a crash of ours.
-    db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
-    db.exec(SCHEMA);
+    try {
+      // WAL: readers (the report, the page) never block the writer; NORMAL is durable across a crash of ours.
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+      db.exec(SCHEMA);
+    } catch (error) {
+      // A file we may only read still serves the report; each write then fails as read-only (503).
+      if ((((error as { errcode?: number }).errcode ?? 0) & 0xff) ^ 8) throw error;
+    }
     if (options.maxPages) db.exec(`PRAGMA max_page_count = ${Math.floor(options.maxPages)}`);
   }
   let insertHeartbeat: StatementSync | undefined;
