@@ -12,7 +12,8 @@ function dayChart(days: CollectorReport["installs_per_day"]): string {
   if (days.length === 0) return `<p class="none">no heartbeats in this window</p>`;
   const height = 160;
   const max = Math.max(1, ...days.map((d) => d.installs));
-  const step = WIDTH / days.length;
+  // A few days must not make bars as wide as the chart.
+  const step = Math.min(28, WIDTH / days.length);
   const bars = days
     .map((d, i) => {
       const h = Math.max(1, Math.round(((height - 20) * d.installs) / max));
