@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS heartbeats (
   arch TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
   anonymous_id TEXT NOT NULL,
-  -- the two small maps the report sums, kept beside the body so a report does not parse every body
+  -- the two small maps the rollup trigger sums, so it does not parse them out of the body again
   codes TEXT,
   categories TEXT,
   body TEXT NOT NULL
@@ -24,6 +24,67 @@ CREATE INDEX IF NOT EXISTS heartbeats_install ON heartbeats(anonymous_id, day);
 CREATE INDEX IF NOT EXISTS heartbeats_version ON heartbeats(version);
 CREATE INDEX IF NOT EXISTS heartbeats_platform ON heartbeats(os, arch);
 CREATE INDEX IF NOT EXISTS heartbeats_schema ON heartbeats(schema_version);
+-- Rollups kept by a trigger, so a report reads thousands of rows rather than every body: the latest
+-- heartbeat of each install, each install's heartbeats per day, and codes per day and install.
+CREATE TABLE IF NOT EXISTS installs (
+  anonymous_id TEXT PRIMARY KEY,
+  last_id INTEGER NOT NULL,
+  last_day TEXT NOT NULL,
+  version TEXT NOT NULL,
+  os TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  isolation INTEGER,
+  available INTEGER,
+  source TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS installs_day ON installs(last_day);
+CREATE TABLE IF NOT EXISTS days (
+  day TEXT PRIMARY KEY,
+  heartbeats INTEGER NOT NULL,
+  installs INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS install_days (
+  day TEXT NOT NULL,
+  anonymous_id TEXT NOT NULL,
+  PRIMARY KEY (day, anonymous_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS code_days (
+  kind TEXT NOT NULL,
+  day TEXT NOT NULL,
+  code TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (kind, day, code)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS code_installs (
+  kind TEXT NOT NULL,
+  code TEXT NOT NULL,
+  anonymous_id TEXT NOT NULL,
+  last_day TEXT NOT NULL,
+  PRIMARY KEY (kind, code, anonymous_id)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS heartbeats_rollup AFTER INSERT ON heartbeats BEGIN
+  INSERT INTO installs VALUES (NEW.anonymous_id, NEW.id, NEW.day, NEW.version, NEW.os, NEW.arch,
+    json_extract(NEW.body, '$.feature_flags.docker_isolation_enabled'),
+    json_extract(NEW.body, '$.feature_flags.docker_available'),
+    json_extract(NEW.body, '$.feature_flags.docker_cli_source'))
+  ON CONFLICT (anonymous_id) DO UPDATE SET last_id = excluded.last_id, last_day = excluded.last_day,
+    version = excluded.version, os = excluded.os, arch = excluded.arch, isolation = excluded.isolation,
+    available = excluded.available, source = excluded.source
+  WHERE excluded.last_id > installs.last_id;
+  -- The day's install count goes up only for an install not yet seen that day (checked before it is noted).
+  INSERT INTO days VALUES (NEW.day, 1,
+    NOT EXISTS (SELECT 1 FROM install_days WHERE day = NEW.day AND anonymous_id = NEW.anonymous_id))
+  ON CONFLICT DO UPDATE SET heartbeats = heartbeats + 1, installs = installs + excluded.installs;
+  INSERT INTO install_days VALUES (NEW.day, NEW.anonymous_id) ON CONFLICT DO NOTHING;
+  INSERT INTO code_days SELECT 'code', NEW.day, key, value FROM json_each(NEW.codes) WHERE true
+  ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  INSERT INTO code_days SELECT 'category', NEW.day, key, value FROM json_each(NEW.categories) WHERE true
+  ON CONFLICT DO UPDATE SET count = count + excluded.count;
+  INSERT INTO code_installs SELECT 'code', key, NEW.anonymous_id, NEW.day FROM json_each(NEW.codes) WHERE true
+  ON CONFLICT DO UPDATE SET last_day = max(last_day, excluded.last_day);
+  INSERT INTO code_installs SELECT 'category', key, NEW.anonymous_id, NEW.day FROM json_each(NEW.categories) WHERE true
+  ON CONFLICT DO UPDATE SET last_day = max(last_day, excluded.last_day);
+END;
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
   received_at TEXT NOT NULL,
@@ -48,22 +109,16 @@ export interface OpenOptions {
   maxPages?: number;
 }
 
-function codeRows(
-  db: DatabaseSync,
-  column: string,
-  fromDay: string,
-  limit: number,
-  only?: readonly string[],
-) {
-  const filter = only ? `AND j.key IN (${only.map(() => "?").join(",")})` : "";
+/** Every code of a kind in the window, most counted first; installs are those that reported it in the window. */
+function codeRows(db: DatabaseSync, kind: string, fromDay: string): CodeRow[] {
   return db
     .prepare(
-      `SELECT j.key AS code, SUM(j.value) AS count, COUNT(DISTINCT h.anonymous_id) AS installs
-       FROM heartbeats h, json_each(h.${column}) j
-       WHERE h.day >= ? AND h.${column} IS NOT NULL ${filter}
-       GROUP BY j.key ORDER BY count DESC, code LIMIT ?`,
+      `SELECT d.code, d.count, (SELECT COUNT(*) FROM code_installs i
+         WHERE i.kind = ? AND i.code = d.code AND i.last_day >= ?) AS installs
+       FROM (SELECT code, SUM(count) AS count FROM code_days WHERE kind = ? AND day >= ? GROUP BY code) d
+       ORDER BY d.count DESC, d.code`,
     )
-    .all(fromDay, ...(only ?? []), limit) as unknown as CodeRow[];
+    .all(kind, fromDay, kind, fromDay) as unknown as CodeRow[];
 }
 
 export function openCollectorDb(path: string, options: OpenOptions = {}): CollectorDb {
@@ -147,45 +202,37 @@ function query(db: DatabaseSync, fromDay: string, since: string): CollectorRepor
   // Rows come back as plain objects with the selected column names; the SQL beside each call says which.
   const all = <T>(sql: string, ...params: Array<string | number>) =>
     db.prepare(sql).all(...params) as unknown as T[];
-  const totals = all<{ heartbeats: number; installs: number }>(
-    "SELECT COUNT(*) AS heartbeats, COUNT(DISTINCT anonymous_id) AS installs FROM heartbeats WHERE day >= ?",
+  const perDay = all<{ day: string; installs: number; heartbeats: number }>(
+    "SELECT day, installs, heartbeats FROM days WHERE day >= ? ORDER BY day",
     fromDay,
-  )[0] ?? { heartbeats: 0, installs: 0 };
-  // Each install counts once, by its latest heartbeat in the window.
-  db.exec("DROP TABLE IF EXISTS temp.latest");
-  db.prepare(
-    `CREATE TEMP TABLE latest AS SELECT h.version, h.os, h.arch,
-       json_extract(h.body, '$.feature_flags.docker_isolation_enabled') AS isolation,
-       json_extract(h.body, '$.feature_flags.docker_available') AS available,
-       json_extract(h.body, '$.feature_flags.docker_cli_source') AS source
-     FROM (SELECT MAX(id) AS id FROM heartbeats WHERE day >= ? GROUP BY anonymous_id) l
-     JOIN heartbeats h ON h.id = l.id`,
-  ).run(fromDay);
+  );
+  const codes = codeRows(db, "code", fromDay);
+  // An install's latest heartbeat is in the window exactly when any of its heartbeats is (no future days).
+  const latest = "FROM installs WHERE last_day >= ?";
   const docker = all<{ installs: number; isolation: number; available: number }>(
-    "SELECT COUNT(*) AS installs, TOTAL(isolation) AS isolation, TOTAL(available) AS available FROM latest",
+    `SELECT COUNT(*) AS installs, TOTAL(isolation) AS isolation, TOTAL(available) AS available ${latest}`,
+    fromDay,
   )[0] ?? { installs: 0, isolation: 0, available: 0 };
   const sources = Object.fromEntries(DOCKER_CLI_SOURCES.map((s) => [s, 0])) as Record<string, number>;
   for (const row of all<{ source: string; n: number }>(
-    "SELECT source, COUNT(*) AS n FROM latest GROUP BY source",
+    `SELECT source, COUNT(*) AS n ${latest} GROUP BY source`,
+    fromDay,
   )) {
     if (row.source in sources) sources[row.source] = row.n;
   }
-  const dockerCodes = codeRows(db, "codes", fromDay, DOCKER_CODES.length, DOCKER_CODES);
   const report: CollectorReport = {
     since,
     from_day: fromDay,
-    heartbeats: totals.heartbeats,
-    installs: totals.installs,
-    installs_per_day: all(
-      `SELECT day, COUNT(DISTINCT anonymous_id) AS installs, COUNT(*) AS heartbeats
-       FROM heartbeats WHERE day >= ? GROUP BY day ORDER BY day`,
+    heartbeats: perDay.reduce((sum, d) => sum + d.heartbeats, 0),
+    installs: docker.installs,
+    installs_per_day: perDay,
+    versions: all(
+      `SELECT version, COUNT(*) AS installs ${latest} GROUP BY version ORDER BY installs DESC, version`,
       fromDay,
     ),
-    versions: all(
-      "SELECT version, COUNT(*) AS installs FROM latest GROUP BY version ORDER BY installs DESC, version",
-    ),
     platforms: all(
-      "SELECT os, arch, COUNT(*) AS installs FROM latest GROUP BY os, arch ORDER BY installs DESC, os, arch",
+      `SELECT os, arch, COUNT(*) AS installs ${latest} GROUP BY os, arch ORDER BY installs DESC, os, arch`,
+      fromDay,
     ),
     opt_outs: {
       total: 0,
@@ -195,12 +242,14 @@ function query(db: DatabaseSync, fromDay: string, since: string): CollectorRepor
         fromDay,
       ),
     },
-    error_codes: codeRows(db, "codes", fromDay, 20),
-    error_categories: codeRows(db, "categories", fromDay, 20).map((r) => ({
-      category: r.code,
-      count: r.count,
-      installs: r.installs,
-    })),
+    error_codes: codes.slice(0, 20),
+    error_categories: codeRows(db, "category", fromDay)
+      .slice(0, 20)
+      .map((r) => ({
+        category: r.code,
+        count: r.count,
+        installs: r.installs,
+      })),
     docker: {
       installs: docker.installs,
       isolation_enabled: docker.isolation,
@@ -209,11 +258,10 @@ function query(db: DatabaseSync, fromDay: string, since: string): CollectorRepor
       cli_source: sources as CollectorReport["docker"]["cli_source"],
       // All three rows always, zero when no install reported the code.
       codes: DOCKER_CODES.map(
-        (code) => dockerCodes.find((r) => r.code === code) ?? { code, count: 0, installs: 0 },
+        (code) => codes.find((r) => r.code === code) ?? { code, count: 0, installs: 0 },
       ),
     },
   };
   report.opt_outs.total = report.opt_outs.per_day.reduce((sum, d) => sum + d.count, 0);
-  db.exec("DROP TABLE temp.latest");
   return report;
 }
