@@ -76,6 +76,10 @@ CREATE TRIGGER IF NOT EXISTS heartbeats_rollup AFTER INSERT ON heartbeats BEGIN
     NOT EXISTS (SELECT 1 FROM install_days WHERE day = NEW.day AND anonymous_id = NEW.anonymous_id))
   ON CONFLICT DO UPDATE SET heartbeats = heartbeats + 1, installs = installs + excluded.installs;
   INSERT INTO install_days VALUES (NEW.day, NEW.anonymous_id) ON CONFLICT DO NOTHING;
+END;
+-- Most heartbeats carry no codes: this trigger does not even start for them.
+CREATE TRIGGER IF NOT EXISTS heartbeats_codes AFTER INSERT ON heartbeats
+WHEN NEW.codes IS NOT NULL OR NEW.categories IS NOT NULL BEGIN
   INSERT INTO code_days SELECT 'code', NEW.day, key, value FROM json_each(NEW.codes) WHERE true
   ON CONFLICT DO UPDATE SET count = count + excluded.count;
   INSERT INTO code_days SELECT 'category', NEW.day, key, value FROM json_each(NEW.categories) WHERE true
