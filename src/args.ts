@@ -85,7 +85,14 @@ export async function resolveCommand(root: AnyCommand, argv: string[]): Promise<
     }
     if (isFlag(arg)) {
       rawArgs.push(arg);
-      const takesValue = globalFlags.get(flagWord(arg))?.kind === "value" && !arg.includes("=");
+      // A command that runs and has subcommands (`collector --db F`, `collector report`): its own value flags too.
+      const current = path[path.length - 1] as AnyCommand;
+      const own =
+        current.run && current.subCommands
+          ? flagTable(await resolveValue<ArgsDef>(current.args ?? {}))
+          : null;
+      const flag = (own ?? globalFlags).get(flagWord(arg));
+      const takesValue = flag?.kind === "value" && !arg.includes("=");
       if (takesValue && i + 1 < argv.length) rawArgs.push(argv[++i] as string);
       continue;
     }

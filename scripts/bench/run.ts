@@ -23,7 +23,7 @@ sh([bun, "build", "scripts/bench/hello.ts", "--compile", "--minify", "--bytecode
 const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
 await mkdir(join(home, ".mcpproxy"), { recursive: true });
 // `telemetry send` posts to a loopback collector in its own process (spawnSync below blocks this one).
-const collector = Bun.spawn([bun, "scripts/bench/collector.ts"], { cwd: ROOT, stdout: "pipe" });
+const collector = Bun.spawn([bun, "scripts/bench/loopback-receiver.ts"], { cwd: ROOT, stdout: "pipe" });
 const reader = collector.stdout.getReader();
 const endpoint = new TextDecoder().decode((await reader.read()).value).trim();
 process.on("exit", () => collector.kill());

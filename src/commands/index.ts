@@ -14,4 +14,5 @@ export const commands: Record<string, Lazy> = {
   serve: () => load(import("./serve.ts")),
   completion: () => load(import("./completion.ts")),
   complete: () => load(import("./complete.ts")),
+  collector: () => load(import("./collector/index.ts")),
 };

@@ -5,7 +5,7 @@ import type { ApiRoute } from "../core/api-routes.ts";
 import { isCountable } from "../core/counters.ts";
 import type { DaemonStatus } from "../core/daemon-info.ts";
 import { statusView } from "../core/status-view.ts";
-import { readBody } from "./body.ts";
+import { readBody } from "../io/request-body.ts";
 import type { DaemonState } from "./state.ts";
 import { record } from "./state.ts";
 

@@ -17,8 +17,9 @@ async function leaves(
   for (const [name, lazy] of Object.entries(map)) {
     const cmd = await resolve<Command>(lazy);
     const subs = await resolve<Record<string, unknown> | undefined>(cmd.subCommands);
+    // A command that runs and has subcommands (`collector`, `collector report`) is tested as both.
+    if (!subs || cmd.run) found.push([[...prefix, name], cmd]);
     if (subs) found.push(...(await leaves(subs, [...prefix, name])));
-    else found.push([[...prefix, name], cmd]);
   }
   return found;
 }
@@ -38,6 +39,8 @@ const suites: Record<string, string> = {
   "docker source": "docker-source.test.ts",
   doctor: "doctor.test.ts",
   serve: "serve.test.ts",
+  collector: "collector.test.ts",
+  "collector report": "collector.test.ts",
   version: "telemetry.test.ts",
   completion: "completion.test.ts",
   complete: "completion.test.ts",

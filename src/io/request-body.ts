@@ -1,4 +1,4 @@
-// Reads a request body up to 64 KiB: the Content-Length is checked first and the streamed bytes counted too.
+// Reads a request body up to a limit: the Content-Length is checked first and the streamed bytes counted too.
 import { MAX_BODY_BYTES } from "../core/api-bodies.ts";
 
 export type BodyRead = { ok: true; text: string } | { ok: false; status: 400 | 408 | 413; error: string };
