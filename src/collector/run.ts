@@ -1,10 +1,10 @@
 // `collector` once its flags are checked: open the store, listen, and on a signal stop, commit, close.
 import { type ListenAddress, listenUrl } from "../core/listen.ts";
 import { printable } from "../core/printable.ts";
-import { log } from "../daemon/log.ts";
-import { listen } from "../daemon/server.ts";
 import { CliError, ExitCode } from "../errors.ts";
 import { openCollectorDb } from "../io/collector-db.ts";
+import { listen } from "../io/http-listen.ts";
+import { log } from "../io/log.ts";
 import { writeStdout } from "../io/output.ts";
 import { type CollectorState, collectorHandler } from "./server.ts";
 import { batchWriter } from "./writer.ts";

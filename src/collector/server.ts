@@ -6,8 +6,8 @@ import { reportPage } from "../core/collector-page.ts";
 import { type CollectorReport, storeFault, windowStart } from "../core/collector-report.ts";
 import { parseDuration } from "../core/duration.ts";
 import { printable } from "../core/printable.ts";
-import { log } from "../daemon/log.ts";
-import { pathOf } from "../daemon/server.ts";
+import { pathOf } from "../io/http-listen.ts";
+import { log } from "../io/log.ts";
 import { readBody } from "../io/request-body.ts";
 import type { Writer } from "./writer.ts";
 

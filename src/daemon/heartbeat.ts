@@ -3,10 +3,10 @@ import { afterAttempt, firstPlan, type HeartbeatTiming } from "../core/heartbeat
 import { printable } from "../core/printable.ts";
 import { CliError } from "../errors.ts";
 import { loadConfig } from "../io/config-store.ts";
+import { log } from "../io/log.ts";
 import { readMachinePolicy } from "../io/policy-file.ts";
 import { readStartupOutcome } from "../io/startup-store.ts";
 import { type SendResult, sendHeartbeat } from "../send-heartbeat.ts";
-import { log } from "./log.ts";
 import { type DaemonState, uptimeHours } from "./state.ts";
 
 // Timers wake at least this often and compare with the clock: no 32-bit overflow, and a machine that slept catches up.

@@ -5,7 +5,7 @@ import { decideForConfig, type OptOutDecision } from "../core/optout.ts";
 import { printable } from "../core/printable.ts";
 import { CliError } from "../errors.ts";
 import { type LoadedConfig, loadConfig } from "../io/config-store.ts";
-import type { onceLog } from "./log.ts";
+import type { onceLog } from "../io/log.ts";
 
 export interface LiveConfig {
   readonly loaded: LoadedConfig;

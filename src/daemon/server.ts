@@ -1,5 +1,4 @@
 // The daemon's HTTP server (srvx, so Bun and Deno alike): key check, routing, and counting every request.
-import { type Server, serve } from "srvx";
 import { keyFromHeaders, keysMatch } from "../core/api-key.ts";
 import {
   API_PREFIX,
@@ -10,17 +9,10 @@ import {
   surfaceOf,
 } from "../core/api-routes.ts";
 import { printable } from "../core/printable.ts";
-import { log } from "./log.ts";
+import { pathOf } from "../io/http-listen.ts";
+import { log } from "../io/log.ts";
 import { HANDLERS, problem } from "./routes.ts";
 import { type DaemonState, record } from "./state.ts";
-
-/** The path of a request URL without parsing all of it (the hot path answers tens of thousands a second). */
-export function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("//") + 2);
-  if (start === -1) return "/";
-  const query = url.indexOf("?", start);
-  return query === -1 ? url.slice(start) : url.slice(start, query);
-}
 
 async function answer(d: DaemonState, request: Request, path: string, match: RouteMatch): Promise<Response> {
   if (path.startsWith(API_PREFIX) || path === "/api/v1") {
@@ -60,33 +52,4 @@ export function handler(d: DaemonState) {
     record(d, requestEvents(surface, match.route, response.status));
     return response;
   };
-}
-
-export interface Bound {
-  server: Server;
-  /** The address it really listens on, with the port the OS picked for port 0. */
-  host: string;
-  port: number;
-}
-
-/** Listens, or throws the runtime's error (its `code` says EADDRINUSE, EACCES …). */
-export async function listen(
-  host: string,
-  port: number,
-  fetch: (r: Request) => Promise<Response>,
-): Promise<Bound> {
-  const server = serve({
-    fetch,
-    hostname: host,
-    port,
-    // srvx binds every interface and logs to stdout unless told; signals are ours (flush, then exit).
-    silent: true,
-    gracefulShutdown: false,
-    // A keep-alive connection idle this long is closed (seconds).
-    bun: { idleTimeout: 30 },
-    // No maxRequestBodySize: under Bun it answers 413 before the handler, so the request would go uncounted.
-  });
-  await server.ready();
-  const url = new URL(server.url ?? `http://${host}:${port}/`);
-  return { server, host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) };
 }

@@ -1,9 +1,9 @@
 // What every part of a running daemon shares: its context, address, live config, in-memory counts and log.
 import type { Context } from "../context.ts";
 import type { CounterEvent } from "../core/counters.ts";
+import type { onceLog } from "../io/log.ts";
 import type { CountStore } from "./flush.ts";
 import type { LiveConfig } from "./live-config.ts";
-import type { onceLog } from "./log.ts";
 import type { Tally } from "./tally.ts";
 
 export interface DaemonState {

@@ -1,4 +1,4 @@
-// The daemon's log: one consola instance, made on first use, that writes everything to stderr (stdout is the address).
+// One log for the long-running processes (daemon, collector): a consola instance made on first use, writing to stderr.
 import type { ConsolaInstance } from "consola";
 
 let instance: ConsolaInstance | undefined;
