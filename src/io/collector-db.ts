@@ -156,29 +156,17 @@ export function openCollectorDb(path: string, options: OpenOptions = {}): Collec
         for (const r of rows) {
           if (r.kind === "event") insertEvent.run(r.receivedAt, r.day, r.event, r.anonymousId, r.body);
           else {
-            const {
-              receivedAt,
-              day,
-              version,
-              os,
-              arch,
-              schemaVersion,
-              anonymousId,
-              codes,
-              categories,
-              body,
-            } = r;
             insertHeartbeat.run(
-              receivedAt,
-              day,
-              version,
-              os,
-              arch,
-              schemaVersion,
-              anonymousId,
-              codes,
-              categories,
-              body,
+              r.receivedAt,
+              r.day,
+              r.version,
+              r.os,
+              r.arch,
+              r.schemaVersion,
+              r.anonymousId,
+              r.codes,
+              r.categories,
+              r.body,
             );
           }
         }

@@ -1,30 +1,20 @@
 // A valid release heartbeat body for collector tests, built by the real payload builder.
 import { buildPayload, payloadBody } from "../../src/core/payload.ts";
 import type { Payload } from "../../src/core/payload-schema.ts";
-import { emptyUsage } from "../../src/core/usage.ts";
+import { payloadInputs } from "./payload-inputs.ts";
 
 export function releasePayload(id: string, overrides: Partial<Payload> = {}): Payload {
-  const payload = buildPayload({
-    config: {},
-    identity: { id, createdAt: "2026-01-02T03:04:05Z" },
-    version: "v0.1.0",
-    os: "linux",
-    arch: "amd64",
-    runtimeVersion: "bun 1.4.5",
-    now: new Date("2026-03-04T05:06:07Z"),
-    uptimeHours: 0,
-    docker: { available: true, source: "path" },
-    markers: {
-      has_ci_env: false,
-      has_cloud_ide_env: false,
-      is_container: false,
-      has_tty: true,
-      has_display: false,
-    },
-    platform: "linux",
-    launchSource: "cli",
-    usage: emptyUsage(),
-  });
+  const payload = buildPayload(
+    payloadInputs(
+      {},
+      {
+        identity: { id, createdAt: "2026-01-02T03:04:05Z" },
+        version: "v0.1.0",
+        now: new Date("2026-03-04T05:06:07Z"),
+        docker: { available: true, source: "path" },
+      },
+    ),
+  );
   return { ...payload, ...overrides };
 }
 
