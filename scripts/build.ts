@@ -1,19 +1,26 @@
 // Compiles dist/mcpproxy: one minified bytecode executable with the version from package.json.
-// Usage: bun scripts/build.ts [--target=bun-linux-x64] [--outfile=dist/mcpproxy]
+// Usage: bun scripts/build.ts [--target=bun-linux-x64] [--outfile=dist/mcpproxy] [--version=1.2.3]
+//        [--executable=PATH] (the Bun executable of --target, so a cross build downloads nothing)
 import pkg from "../package.json" with { type: "json" };
 import { buildFlags } from "./build-flags.ts";
 
-const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const option = (name: string) => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg?.slice(name.length + 3);
+};
 const outfile = option("outfile") ?? "dist/mcpproxy";
 const target = option("target");
+const version = option("version") ?? pkg.version;
+const executable = option("executable");
 
 const args = [
   "build",
   "src/cli.ts",
   ...buildFlags,
-  `--define=MCPPROXY_VERSION=${JSON.stringify(`v${pkg.version}`)}`,
+  `--define=MCPPROXY_VERSION=${JSON.stringify(`v${version}`)}`,
   `--outfile=${outfile}`,
   ...(target ? [`--target=${target}`] : []),
+  ...(executable ? [`--compile-executable-path=${executable}`] : []),
 ];
 const result = Bun.spawnSync([process.execPath, ...args], { stdout: "inherit", stderr: "inherit" });
 process.exit(result.exitCode ?? 1);

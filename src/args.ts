@@ -49,6 +49,19 @@ const globalFlags = flagTable(globalArgs);
 const isFlag = (arg: string) => arg.startsWith("-") && arg !== "-";
 const flagWord = (arg: string) => arg.replace(/^--?/, "").split("=")[0] as string;
 
+/** The subcommands a hint may list: hidden ones (`complete`) stay out. Loads them, so only on the error path. */
+async function visibleNames(subCommands: Record<string, unknown>): Promise<string[]> {
+  const entries = await Promise.all(
+    Object.entries(subCommands).map(async ([name, lazy]) => {
+      const meta = await resolveValue<{ hidden?: boolean } | undefined>(
+        (await resolveValue<AnyCommand>(lazy)).meta,
+      );
+      return meta?.hidden ? [] : [name];
+    }),
+  );
+  return entries.flat();
+}
+
 /** Walks argv to the command it names; global flags may stand anywhere and are passed on to that command. */
 export async function resolveCommand(root: AnyCommand, argv: string[]): Promise<Resolved> {
   const path = [root];
@@ -84,7 +97,7 @@ export async function resolveCommand(root: AnyCommand, argv: string[]): Promise<
       continue;
     }
     if (subCommands) {
-      const known = Object.keys(subCommands).join(", ");
+      const known = (await visibleNames(subCommands)).join(", ");
       throw usageError(`unknown command "${arg}" for "${names.join(" ")}"`, `available: ${known}`);
     }
     rawArgs.push(arg);

@@ -128,4 +128,12 @@ describe("resolveCommand", () => {
     );
     await expect(resolveCommand(root, ["toString"])).rejects.toThrow('unknown command "toString"');
   });
+
+  test("the hint lists the commands, not the hidden ones", async () => {
+    const hidden: AnyCommand = { meta: { name: "complete", hidden: true }, run: () => {} };
+    const withHidden: AnyCommand = { ...root, subCommands: { diagnose: leaf, complete: hidden } };
+    const error = await resolveCommand(withHidden, ["nope"]).catch((e: CliError) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).hint).toBe("available: diagnose");
+  });
 });

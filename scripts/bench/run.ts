@@ -1,6 +1,7 @@
 // `npm run bench`: start-up of the compiled binary against a compiled hello-world floor, peak RSS, size.
 // Needs hyperfine and python3 (Debian: apt-get install hyperfine). Figures go to stdout and .bench/.
-// Targets are issue 15's, stated as ratios to the floor built by the same Bun with the same flags.
+// Targets are issue 15's, stated as ratios to the floor built by the same Bun with the same flags; the completion
+// entry point is held against `version` in the same run (at most 1.15×).
 import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,9 +65,13 @@ const rows: Row[] = [
   },
   { name: 'diagnose "connection refused"', cmd: [binary, "diagnose", "connection refused"], target: 2.0 },
   { name: "telemetry send (loopback)", cmd: [binary, "telemetry", "send"] },
+  // What a shell runs on TAB: the command list (every command's definition), and --server (reads the config).
+  { name: "complete commands", cmd: [binary, "complete", "--", ""] },
+  { name: "complete --server", cmd: [binary, "complete", "--", "diagnose", "--server", ""] },
 ];
 // hyperfine -N splits its command on spaces; quote the arguments that hold one.
-const quoted = (cmd: string[]) => cmd.map((a) => (a.includes(" ") ? `"${a}"` : a)).join(" ");
+const quoted = (cmd: string[]) =>
+  cmd.map((a) => (a === "" ? "''" : a.includes(" ") ? `"${a}"` : a)).join(" ");
 const json = join(out, "startup.json");
 sh(
   [
@@ -113,6 +118,10 @@ for (const [i, r] of results.entries()) {
 const medianOf = (name: string) => results.find((r) => r.command === name)?.median ?? Number.NaN;
 const sendCost = (medianOf("telemetry send (loopback)") - medianOf("telemetry show-payload")) / floor;
 console.log(`\nsend − show-payload: ${sendCost.toFixed(2)}× floor`);
+for (const name of ["complete commands", "complete --server"]) {
+  const ratio = medianOf(name) / medianOf("version");
+  console.log(`${name} / version: ${ratio.toFixed(2)}× (target ≤ 1.15×: ${verdict(ratio <= 1.15)})`);
+}
 const size = (await stat(binary)).size;
 console.log(
   `binary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`,

@@ -12,4 +12,6 @@ export const commands: Record<string, Lazy> = {
   diagnostics: () => load(import("./diagnostics/index.ts")),
   doctor: () => load(import("./doctor.ts")),
   serve: () => load(import("./serve.ts")),
+  completion: () => load(import("./completion.ts")),
+  complete: () => load(import("./complete.ts")),
 };

@@ -39,6 +39,8 @@ const suites: Record<string, string> = {
   doctor: "doctor.test.ts",
   serve: "serve.test.ts",
   version: "telemetry.test.ts",
+  completion: "completion.test.ts",
+  complete: "completion.test.ts",
 };
 
 const all = await leaves(commands);

@@ -224,3 +224,22 @@ describe("deno: hostile config files", () => {
     ).toBe(2);
   }, 120_000);
 });
+
+describe("deno: trust", () => {
+  test("a policy turns telemetry off; --explain names it; enable refuses; the ledger reads empty", async () => {
+    const home = await tempDir();
+    const policy = join(home, "policy.json");
+    await Bun.write(policy, '{"telemetry": "off"}');
+    const e = env(home, { MCPPROXY_POLICY_FILE: policy });
+    const explained = await run(DENO, ["telemetry", "status", "--explain", "--json"], { env: e });
+    expect([explained.code, explained.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ enabled: false, decided_by: "system policy" });
+    const enable = await run(DENO, ["telemetry", "enable"], { env: e });
+    expect([enable.code, enable.stdout]).toEqual([1, ""]);
+    expect(enable.stderr).toStartWith(
+      `mcpproxy: telemetry stays off: turned off by the system policy ${policy}\n`,
+    );
+    const log = await run(DENO, ["telemetry", "log", "--json"], { env: e });
+    expect([log.code, log.stdout]).toEqual([0, "[]\n"]);
+  }, 60_000);
+});

@@ -2,6 +2,7 @@
 import { defineCommand } from "citty";
 import { loadContext } from "../../context.ts";
 import type { CatalogEntry } from "../../core/catalog.ts";
+import { DIAGNOSTIC_CODES } from "../../core/codes.ts";
 import { usageError } from "../../errors.ts";
 import { globalArgs } from "../../global-args.ts";
 import type { Output } from "../../io/output.ts";
@@ -27,13 +28,17 @@ export default defineCommand({
     code: {
       type: "positional",
       required: false,
+      // Offered on TAB; run() also takes a code without its prefix, in any case.
+      options: [...DIAGNOSTIC_CODES],
       description: "A code, e.g. MCPX_HTTP_401 (prefix optional)",
     },
   },
   async run({ args }) {
     const ctx = loadContext(args);
-    const [{ CATALOG, closestCodes }, { DIAGNOSTIC_CODES, isDiagnosticCode, normaliseCodeName }] =
-      await Promise.all([import("../../core/catalog.ts"), import("../../core/codes.ts")]);
+    const [{ CATALOG, closestCodes }, { isDiagnosticCode, normaliseCodeName }] = await Promise.all([
+      import("../../core/catalog.ts"),
+      import("../../core/codes.ts"),
+    ]);
     const given = (args._ as unknown[]).map(String);
     if (given.length > 1) {
       throw usageError("give one code at most", "run `mcpproxy diagnostics codes` to list them all");
