@@ -2,6 +2,7 @@
 // Usage: bun scripts/build.ts [--target=bun-linux-x64] [--outfile=dist/mcpproxy] [--version=1.2.3]
 //        [--executable=PATH] (the Bun executable of --target, so a cross build downloads nothing)
 import pkg from "../package.json" with { type: "json" };
+import { buildFlags } from "./build-flags.ts";
 
 const option = (name: string) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -15,14 +16,7 @@ const executable = option("executable");
 const args = [
   "build",
   "src/cli.ts",
-  "--compile",
-  "--minify",
-  "--bytecode",
-  // Stack traces (with --verbose) name src/ files and lines instead of the minified bundle.
-  "--sourcemap=linked",
-  // A .env or bunfig.toml in the user's working folder must never change what the binary does.
-  "--no-compile-autoload-dotenv",
-  "--no-compile-autoload-bunfig",
+  ...buildFlags,
   `--define=MCPPROXY_VERSION=${JSON.stringify(`v${version}`)}`,
   `--outfile=${outfile}`,
   ...(target ? [`--target=${target}`] : []),
