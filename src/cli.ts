@@ -32,14 +32,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const resolved = await resolveCommand(root, argv);
     if (resolved.version) {
-      writeStdout(`${buildVersion()}\n`);
+      await writeStdout(`${buildVersion()}\n`);
       return ExitCode.ok;
     }
     const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
     const color = outputFrom({ "no-color": argv.includes("--no-color") }, processEnv(), isTerminal(1)).color;
     if (resolved.help || (!cmd.run && argv.length === 0)) {
       const usage = await usageOf(resolved);
-      writeStdout(`${color ? usage : stripAnsi(usage)}\n`);
+      await writeStdout(`${color ? usage : stripAnsi(usage)}\n`);
       return ExitCode.ok;
     }
     if (!cmd.run) {

@@ -1,5 +1,4 @@
 // Gathers what a heartbeat needs from this machine and builds it; shared by show-payload, send and the daemon.
-import { stat } from "node:fs/promises";
 import type { Context } from "./context.ts";
 import type { Config } from "./core/config-schema.ts";
 import { detectEnvMarkers, launchSource } from "./core/environment.ts";
@@ -10,17 +9,12 @@ import { emptyUsage, type Usage } from "./core/usage.ts";
 import { CliError, ExitCode } from "./errors.ts";
 import { resolveDockerCliCheap } from "./io/docker-cli.ts";
 import { pingDockerEngine } from "./io/docker-engine.ts";
+import { pathExists } from "./io/quick-read.ts";
 import { runtimeVersion } from "./runtime.ts";
-
-const fileExists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
 
 async function inContainer(platform: string): Promise<boolean> {
   if (platform !== "linux") return false;
-  const found = await Promise.all(["/.dockerenv", "/run/.containerenv"].map(fileExists));
+  const found = await Promise.all(["/.dockerenv", "/run/.containerenv"].map(pathExists));
   return found.includes(true);
 }
 

@@ -90,7 +90,7 @@ function absolutePath(setting: PathSetting, home: string): string {
   return /[/\\]$/.test(value) && !path.endsWith("/") ? `${path}/` : path;
 }
 
-export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context {
+export async function loadContext(args: GlobalArgs, env: Env = processEnv()): Promise<Context> {
   const out = outputFrom(args, env);
   const rawHome = env.HOME || env.USERPROFILE || "";
   checkUtf8(rawHome, env.HOME ? "HOME" : "USERPROFILE");
@@ -119,7 +119,7 @@ export function loadContext(args: GlobalArgs, env: Env = processEnv()): Context 
     os,
     arch,
     platform: process.platform,
-    policy: readMachinePolicy(env, process.platform),
+    policy: await readMachinePolicy(env, process.platform),
     tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
   };
 }

@@ -1,6 +1,23 @@
 // The only module that knows whether Bun or Deno runs us.
 
-declare const Bun: { version: string } | undefined;
+declare const Bun:
+  | {
+      version: string;
+      file(path: string): BunFile;
+      write(to: unknown, bytes: Uint8Array): Promise<number>;
+      stdout: unknown;
+    }
+  | undefined;
+interface BunFile {
+  stat(): Promise<FileInfo>;
+  bytes(): Promise<Uint8Array>;
+}
+/** What a stat says that our readers look at. */
+export interface FileInfo {
+  isFile(): boolean;
+  size: number;
+  mode: number;
+}
 declare const Deno:
   | {
       version: { deno: string };
@@ -118,3 +135,32 @@ export function fetchProxy(proxy: string | null): ProxyInit {
   }
   return { init: { proxy: proxy ?? false }, close() {} };
 }
+
+/**
+ * Bun's own file API for a path, or undefined under Deno. Under Bun, loading node:fs costs a start-up ~4 ms
+ * and ~6 MiB, so the read-only paths of a command go through this (see io/quick-read.ts).
+ */
+export function bunFile(path: string): BunFile | undefined {
+  return typeof Bun === "undefined" ? undefined : Bun.file(path);
+}
+
+/** Writes all of `bytes` to stdout; a failure rejects with the errno in `code` (EPIPE, ENOSPC, …). */
+export async function writeStdoutBytes(bytes: Uint8Array): Promise<void> {
+  if (typeof Bun !== "undefined") {
+    await Bun.write(Bun.stdout, bytes);
+    return;
+  }
+  const { writeSync } = await import("node:fs");
+  let offset = 0;
+  let waits = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(1, bytes, offset);
+    } catch (error) {
+      // A non-blocking pipe that is full: wait for the reader, a millisecond at a time, at most ten seconds.
+      if ((error as { code?: string }).code !== "EAGAIN" || waits++ >= 10_000) throw error;
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+const pause = new Int32Array(new SharedArrayBuffer(4));

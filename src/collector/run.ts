@@ -67,7 +67,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
       "give --listen 127.0.0.1:0 for a free port",
     );
   });
-  writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
+  await writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
   log(
     "info",
     `storing heartbeats in ${printable(options.db)}; the report: ${listenUrl(bound.host, bound.port)}/`,

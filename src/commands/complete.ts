@@ -18,7 +18,7 @@ const serverNames: ValueSource = async (argName, given) => {
       import("../context.ts"),
       import("../io/config-store.ts"),
     ]);
-    const ctx = loadContext({ config: given.config, "data-dir": given["data-dir"] });
+    const ctx = await loadContext({ config: given.config, "data-dir": given["data-dir"] });
     const loaded = await loadConfig(ctx.configPath);
     const names = (loaded.config.mcpServers ?? []).map((server) => server?.name);
     return names.filter((name): name is string => typeof name === "string" && SHELL_SAFE.test(name));
@@ -40,6 +40,6 @@ export default defineCommand({
   async run({ args }) {
     const root: AnyCommand = { args: globalArgs, subCommands: commands };
     const words = (args._ as unknown[]).map(String);
-    writeStdout(formatCompletion(await completeWords(root, words, serverNames)));
+    await writeStdout(formatCompletion(await completeWords(root, words, serverNames)));
   },
 });

@@ -43,6 +43,6 @@ export default defineCommand({
     if (given.length > 1) throw usageError("give one shell", hint);
     const shell = SHELLS.find((s) => s === (given[0] as string).trim().toLowerCase());
     if (!shell) throw usageError(`unknown shell "${given[0]}"; use one of: ${SHELLS.join(", ")}`, hint);
-    writeStdout(await scriptFor(shell));
+    await writeStdout(await scriptFor(shell));
   },
 });

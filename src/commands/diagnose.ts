@@ -58,7 +58,7 @@ export default defineCommand({
     record: { type: "boolean", description: "Add the code(s) to the 24-hour counts of the telemetry" },
   },
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const words = (args._ as unknown[]).map(String);
     if (args.file !== undefined && words.length > 0) {
       throw usageError("give either error text or --file LOG, not both", INPUT_HINT);
@@ -80,7 +80,7 @@ export default defineCommand({
         import("../core/log-histogram.ts"),
       ]);
       const histogram = await countLog(ctx, args.file, (line) => classifyError(line, facts));
-      printResult(ctx.out, histogramJson(histogram), () => histogramView(histogram));
+      await printResult(ctx.out, histogramJson(histogram), () => histogramView(histogram));
       // A log's unclassified lines are ordinary log lines: only its classified codes are recorded.
       if (loaded && args.record)
         await (await import("./diagnose/record.ts")).recordCodes(ctx, loaded, histogram.codes);
@@ -98,12 +98,12 @@ export default defineCommand({
     // One message is an error the user asserts, so even MCPX_UNKNOWN_UNCLASSIFIED is recorded.
     const asked = await classifyWithDaemon(ctx, { text, facts, record: !!args.record }, loaded);
     if (asked) {
-      printResult(ctx.out, asked.entry, () => entryView(ctx.out, asked.entry));
+      await printResult(ctx.out, asked.entry, () => entryView(ctx.out, asked.entry));
       if (asked.notice) printNotice(asked.notice);
       return;
     }
     const entry = catalogEntry(classifyError(text, facts));
-    printResult(ctx.out, entry, () => entryView(ctx.out, entry));
+    await printResult(ctx.out, entry, () => entryView(ctx.out, entry));
     if (loaded && args.record) {
       await (await import("./diagnose/record.ts")).recordCodes(ctx, loaded, new Map([[entry.code, 1]]));
     }

@@ -100,7 +100,7 @@ export default defineCommand({
   meta: { name: "doctor", description: "Run the local health checks and say what to fix" },
   args: globalArgs,
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { result: configResult, config } = await configCheck(ctx);
     const results = [
       configResult,
@@ -109,7 +109,9 @@ export default defineCommand({
       ...(await dockerChecks(ctx, config)),
       identityClockCheck(config?.telemetry, ctx.now()),
     ];
-    printResult(ctx.out, { ok: !doctorFailed(results), checks: results }, () => doctorView(ctx.out, results));
+    await printResult(ctx.out, { ok: !doctorFailed(results), checks: results }, () =>
+      doctorView(ctx.out, results),
+    );
     // An unreadable config may hold the user's opt-out: then nothing is recorded (fail closed).
     if (config && decideForConfig(ctx, config).enabled) {
       const { recordEvents } = await import("../io/counter-store.ts");

@@ -65,7 +65,7 @@ export default defineCommand({
     }
     const delayMs = duration("heartbeat-delay", args["heartbeat-delay"], 0);
     const intervalMs = duration("heartbeat-interval", args["heartbeat-interval"], 1);
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { runDaemon } = await import("../daemon/start.ts");
     await runDaemon(ctx, {
       listen,

@@ -8,9 +8,13 @@ import { runtimeVersion } from "../runtime.ts";
 export default defineCommand({
   meta: { name: "version", description: "Print the version, runtime and os/arch" },
   args: globalArgs,
-  run({ args }) {
-    const ctx = loadContext(args);
+  async run({ args }) {
+    const ctx = await loadContext(args);
     const view = { version: ctx.version, runtime: runtimeVersion(), os: ctx.os, arch: ctx.arch };
-    printResult(ctx.out, view, () => `mcpproxy ${view.version} (${view.runtime}, ${view.os}/${view.arch})`);
+    await printResult(
+      ctx.out,
+      view,
+      () => `mcpproxy ${view.version} (${view.runtime}, ${view.os}/${view.arch})`,
+    );
   },
 });

@@ -28,7 +28,7 @@ export async function sendFromDaemon(d: DaemonState): Promise<SendResult> {
     return { sent: false, gate: "config", reason: `the config cannot be read: ${error.message}` };
   }
   // The administrator's policy may have changed since the start: it is read again like the config.
-  d.ctx.policy = readMachinePolicy(d.ctx.env, d.ctx.platform);
+  d.ctx.policy = await readMachinePolicy(d.ctx.env, d.ctx.platform);
   d.config.accept(loaded);
   return sendHeartbeat(d.ctx, loaded, {
     uptimeHours: uptimeHours(d),

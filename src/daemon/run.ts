@@ -101,7 +101,7 @@ export async function runLocked(
     await failWith(ctx, error, `cannot write ${daemonFilePath(ctx.dataDir)}`);
   }
   await noteOutcome(ctx, "success", true);
-  writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
+  await writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
   await showFirstRunNotice(ctx, d.config.loaded.config);
   log(
     "info",

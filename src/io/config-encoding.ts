@@ -2,6 +2,8 @@
 import { CliError, ExitCode } from "../errors.ts";
 
 export const MAX_DEPTH = 1000;
+/** A config file may be at most 16 MiB. */
+export const MAX_BYTES = 16 * 1024 * 1024;
 
 /** The UTF-16 or UTF-32 flavour of a file by its BOM or its NULs (RFC 4627 §3), or "". */
 export function wideEncoding(b: Uint8Array): string {

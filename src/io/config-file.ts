@@ -2,10 +2,10 @@
 import { constants, open, readlink, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
-import { checkDepth, decodeConfig } from "./config-encoding.ts";
+import { checkDepth, decodeConfig, MAX_BYTES } from "./config-encoding.ts";
 import { errnoText } from "./errno-text.ts";
 
-export const MAX_BYTES = 16 * 1024 * 1024;
+export { MAX_BYTES };
 
 /** The file's text and the owner, group and mode a rewrite must keep; no `stat` when there is no file. */
 export interface ConfigFile {

@@ -1,7 +1,6 @@
 // The text of mcp_config.json: where a parse fails, and edits that keep every other key, value and order.
 import { type ParseError, parse, printParseErrorCode } from "jsonc-parser";
-import { lineColumn } from "./config-encoding.ts";
-import { MAX_BYTES } from "./config-file.ts";
+import { lineColumn, MAX_BYTES } from "./config-encoding.ts";
 import { Layout, layOut, objectMembers, skipSpace, TooLarge, valueEnd } from "./json-layout.ts";
 
 export { TooLarge };

@@ -1,9 +1,8 @@
 // Finds the docker CLI (PATH, well-known places, login shell) and remembers a login-shell find on disk.
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { posix, win32 } from "node:path";
 import type { Env } from "../core/env.ts";
 import type { DockerCliSource } from "../core/payload-schema.ts";
-import { writeFileAtomic } from "./atomic-file.ts";
+import { readText, statPath } from "./quick-read.ts";
 
 export type { DockerCliSource };
 
@@ -27,6 +26,8 @@ export interface DockerCliOptions {
 const absent: DockerCli = { source: "absent", path: "" };
 const failureTtlMs = 60_000;
 const memoryFileName = "docker-cli.json";
+// The memory is one short JSON line; anything larger is not ours.
+const MEMORY_MAX_BYTES = 4096;
 
 const macCandidates = [
   "/Applications/Docker.app/Contents/Resources/bin/docker",
@@ -43,7 +44,7 @@ const pathOf = (platform: string) => (platform === "win32" ? win32 : posix);
 
 async function isExecutable(file: string, platform: string): Promise<boolean> {
   try {
-    const info = await stat(file);
+    const info = await statPath(file);
     // Windows has no x bit: the PATHEXT extension is what makes a file runnable there.
     return info.isFile() && (platform === "win32" || (info.mode & 0o111) !== 0);
   } catch {
@@ -149,7 +150,7 @@ function memoryFile(input: DockerCliInput): string {
 
 async function readMemory(input: DockerCliInput): Promise<string> {
   try {
-    const parsed: unknown = JSON.parse(await readFile(memoryFile(input), "utf8"));
+    const parsed: unknown = JSON.parse(await readText(memoryFile(input), MEMORY_MAX_BYTES));
     const { path, source } = (parsed ?? {}) as { path?: unknown; source?: unknown };
     if (source !== "login_shell" || typeof path !== "string" || !path.startsWith("/")) return "";
     return (await isExecutable(path, input.platform)) ? path : "";
@@ -160,6 +161,10 @@ async function readMemory(input: DockerCliInput): Promise<string> {
 
 async function writeMemory(input: DockerCliInput, path: string): Promise<void> {
   try {
+    const [{ mkdir }, { writeFileAtomic }] = await Promise.all([
+      import("node:fs/promises"),
+      import("./atomic-file.ts"),
+    ]);
     await mkdir(input.dataDir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(memoryFile(input), `${JSON.stringify({ path, source: "login_shell" })}\n`);
   } catch {
@@ -168,6 +173,7 @@ async function writeMemory(input: DockerCliInput, path: string): Promise<void> {
 }
 
 async function forgetMemory(input: DockerCliInput): Promise<void> {
+  const { rm } = await import("node:fs/promises");
   await rm(memoryFile(input), { force: true }).catch(() => {});
 }
 

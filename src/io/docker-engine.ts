@@ -1,7 +1,7 @@
 // Pings the Docker engine's socket (`GET /_ping`), once per socket per process.
-import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Env } from "../core/env.ts";
+import { pathExists } from "./quick-read.ts";
 
 export interface DockerEngineInput {
   env: Env;
@@ -19,12 +19,6 @@ export type DockerEndpoint =
   | { kind: "unix"; path: string; label: string }
   | { kind: "tcp"; host: string; port: number; label: string }
   | { kind: "unsupported"; label: string };
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
 
 function parseDockerHost(value: string): DockerEndpoint {
   if (value.startsWith("unix://")) return { kind: "unix", path: value.slice("unix://".length), label: value };
@@ -47,13 +41,14 @@ export async function findDockerEndpoint(input: DockerEngineInput): Promise<Dock
     input.systemSocket ?? "/var/run/docker.sock",
     ...(input.home ? [join(input.home, ".docker/run/docker.sock")] : []),
   ];
-  for (const path of sockets) if (await exists(path)) return { kind: "unix", path, label: `unix://${path}` };
+  for (const path of sockets)
+    if (await pathExists(path)) return { kind: "unix", path, label: `unix://${path}` };
   return undefined;
 }
 
 async function askPing(endpoint: DockerEndpoint, deadline: number): Promise<boolean> {
   if (endpoint.kind === "unsupported") return false;
-  if (endpoint.kind === "unix" && !(await exists(endpoint.path))) return false;
+  if (endpoint.kind === "unix" && !(await pathExists(endpoint.path))) return false;
   const { createConnection } = await import("node:net");
   const remaining = deadline - Date.now();
   if (remaining <= 0) return false;

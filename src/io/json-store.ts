@@ -1,12 +1,28 @@
 // A JSON file of our own in the data dir (counters, ledger): validated reads, locked atomic read-modify-write,
-// and a broken file moved aside for a human rather than lost or fatal.
-import { mkdir, readFile, rename } from "node:fs/promises";
+// and a broken file moved aside for a human rather than lost or fatal. Writers load only when writing.
 import { dirname } from "node:path";
 import * as v from "valibot";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
-import { writeError, writeFileAtomic } from "./atomic-file.ts";
 import { errnoText } from "./errno-text.ts";
-import { withLock } from "./lock.ts";
+import { readText } from "./quick-read.ts";
+
+// The ledger keeps itself under 256 KiB and the counters are smaller: past this, node:fs reads it.
+const QUICK_MAX_BYTES = 1024 * 1024;
+
+/** The store's text, or undefined when there is no file. */
+async function storeText(path: string): Promise<string | undefined> {
+  try {
+    return await readText(path, QUICK_MAX_BYTES);
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === "ENOENT") return undefined;
+    throw new CliError(
+      `cannot read ${path}: ${errnoText(code, error)}`,
+      ExitCode.failure,
+      "check the file's owner and mode",
+    );
+  }
+}
 
 export interface JsonStore<T> {
   path: string;
@@ -21,18 +37,8 @@ export interface Stored<T> {
 }
 
 export async function readStore<T>(store: JsonStore<T>): Promise<Stored<T>> {
-  let text: string;
-  try {
-    text = await readFile(store.path, "utf8");
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === "ENOENT") return { value: store.empty(), corrupt: false };
-    throw new CliError(
-      `cannot read ${store.path}: ${errnoText(code, error)}`,
-      ExitCode.failure,
-      "check the file's owner and mode",
-    );
-  }
+  const text = await storeText(store.path);
+  if (text === undefined) return { value: store.empty(), corrupt: false };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -55,6 +61,11 @@ export async function updateStore<T>(
   change: (value: T, corrupt: boolean) => T,
   now: Date = new Date(),
 ): Promise<T> {
+  const [{ mkdir, rename }, { writeError, writeFileAtomic }, { withLock }] = await Promise.all([
+    import("node:fs/promises"),
+    import("./atomic-file.ts"),
+    import("./lock.ts"),
+  ]);
   try {
     await mkdir(dirname(store.path), { recursive: true, mode: 0o700 });
     return await withLock(store.path, async () => {

@@ -1,6 +1,6 @@
 // Writes results to stdout and notices to stderr, and formats the human views' tables and colours.
-import { writeSync } from "node:fs";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
+import { writeStdoutBytes } from "../runtime.ts";
 import { errnoText } from "./errno-text.ts";
 
 export interface Output {
@@ -21,44 +21,31 @@ export function stripAnsi(text: string): string {
   return text.replace(ansi, "");
 }
 
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
 /**
- * Writes all of `text` to stdout synchronously, so a failure is seen here: console.log drops write errors
+ * Writes all of `text` to stdout and waits for it, so a failure is seen here: console.log drops write errors
  * under Bun (`>/dev/full` would exit 0) and throws a stack under Deno.
  */
-export function writeStdout(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  let offset = 0;
-  let waits = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += writeSync(1, bytes, offset);
-    } catch (error) {
-      const code = errnoOf(error);
-      // A non-blocking pipe that is full: wait for the reader, a millisecond at a time, at most ten seconds.
-      if (code === "EAGAIN" && waits++ < 10_000) {
-        Atomics.wait(pause, 0, 0, 1);
-        continue;
-      }
-      if (code === "EPIPE") throw new StdoutClosed();
-      const why = errnoText(code, error);
-      throw new CliError(
-        `cannot write the result to stdout: ${why}`,
-        ExitCode.failure,
-        "check where the output is redirected",
-      );
-    }
+export async function writeStdout(text: string): Promise<void> {
+  try {
+    await writeStdoutBytes(new TextEncoder().encode(text));
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === "EPIPE") throw new StdoutClosed();
+    throw new CliError(
+      `cannot write the result to stdout: ${errnoText(code, error)}`,
+      ExitCode.failure,
+      "check where the output is redirected",
+    );
   }
 }
 
 /** The command's result: JSON with --json, else the human view. */
-export function printResult(out: Output, value: unknown, human: () => string): void {
-  writeStdout(`${out.json ? JSON.stringify(value, null, 2) : human()}\n`);
+export function printResult(out: Output, value: unknown, human: () => string): Promise<void> {
+  return writeStdout(`${out.json ? JSON.stringify(value, null, 2) : human()}\n`);
 }
 
-export function printJson(value: unknown): void {
-  writeStdout(`${JSON.stringify(value, null, 2)}\n`);
+export function printJson(value: unknown): Promise<void> {
+  return writeStdout(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function printNotice(text: string): void {

@@ -1,17 +1,29 @@
 // Reads the system policy file: a small regular file, read with a bound; never waits, never writes.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import type { Env } from "../core/env.ts";
 import { type Policy, parsePolicy, policyPath } from "../core/policy.ts";
 import { errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
+import { quickRead } from "./quick-read.ts";
 
 const MAX_POLICY_BYTES = 64 * 1024;
 
-/**
- * The policy at `path`; a missing file is no policy, any other trouble an invalid one (which means off).
- * Synchronous: it is one small file that every command's context needs before anything else.
- */
-export function readPolicy(path: string): Policy {
+function decodePolicy(path: string, bytes: Uint8Array): Policy {
+  try {
+    return parsePolicy(path, new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return { state: "invalid", path, problem: "it is not UTF-8 text" };
+  }
+}
+
+/** The policy at `path`; a missing file is no policy, any other trouble an invalid one (which means off). */
+export async function readPolicy(path: string): Promise<Policy> {
+  const quick = await quickRead(path, MAX_POLICY_BYTES);
+  if (quick === "absent") return { state: "absent", path };
+  return quick ? decodePolicy(path, quick) : readPolicyCarefully(path);
+}
+
+async function readPolicyCarefully(path: string): Promise<Policy> {
+  const { closeSync, constants, fstatSync, openSync, readSync } = await import("node:fs");
   const invalid = (problem: string): Policy => ({ state: "invalid", path, problem });
   let fd: number;
   try {
@@ -29,13 +41,7 @@ export function readPolicy(path: string): Policy {
     const buffer = Buffer.alloc(MAX_POLICY_BYTES + 1);
     const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
     if (bytesRead > MAX_POLICY_BYTES) return invalid("it is larger than 64 KiB");
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(buffer.subarray(0, bytesRead));
-    } catch {
-      return invalid("it is not UTF-8 text");
-    }
-    return parsePolicy(path, text);
+    return decodePolicy(path, buffer.subarray(0, bytesRead));
   } catch (error) {
     return invalid(`it cannot be read: ${errnoText(errnoOf(error), error)}`);
   } finally {
@@ -44,7 +50,7 @@ export function readPolicy(path: string): Policy {
 }
 
 /** The policy that applies here. A path the runtime cannot name faithfully is not trusted to be absent: off. */
-export function readMachinePolicy(env: Env, platform: string): Policy {
+export async function readMachinePolicy(env: Env, platform: string): Promise<Policy> {
   const path = policyPath(env, platform);
   if (path.includes("\uFFFD")) return { state: "invalid", path, problem: "its path is not UTF-8" };
   return readPolicy(path);

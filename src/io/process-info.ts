@@ -1,5 +1,4 @@
 // What this host says about a process by pid: whether it runs, and a mark of when it started.
-import { readFile } from "node:fs/promises";
 import { errnoOf } from "../errors.ts";
 
 // kill(0) and kill(-n) signal process groups: only a plain positive pid asks about one process.
@@ -31,6 +30,7 @@ let bootId: Promise<string> | undefined;
  */
 export async function processStart(pid: number): Promise<ProcessStart | undefined> {
   if (process.platform !== "linux" || !isPid(pid)) return undefined;
+  const { readFile } = await import("node:fs/promises");
   try {
     bootId ??= readFile("/proc/sys/kernel/random/boot_id", "utf8").then((t) => t.trim());
     const [stat, boot] = await Promise.all([readFile(`/proc/${pid}/stat`, "utf8"), bootId]);

@@ -44,7 +44,7 @@ export default defineCommand({
       );
     }
     if (!args.db) throw usageError("--db is required: the SQLite file to store heartbeats in", HINT);
-    const env = loadContext(args).env;
+    const { env } = await loadContext(args);
     const token = args.token ?? env.MCPPROXY_COLLECTOR_TOKEN ?? "";
     // Test-only knob: a page limit makes a real "database or disk is full".
     const pages = Number(env.MCPPROXY_TEST_COLLECTOR_MAX_PAGES ?? "") || undefined;

@@ -39,7 +39,7 @@ export default defineCommand({
         "give the file `mcpproxy collector --db` writes",
       );
     }
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { openCollectorDb } = await import("../../io/collector-db.ts");
     let report: ReturnType<ReturnType<typeof openCollectorDb>["report"]>;
     try {
@@ -53,6 +53,6 @@ export default defineCommand({
         "is it a collector database?",
       );
     }
-    printResult(ctx.out, report, () => reportText(report, formatTable));
+    await printResult(ctx.out, report, () => reportText(report, formatTable));
   },
 });

@@ -34,7 +34,7 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const [{ CATALOG, closestCodes }, { isDiagnosticCode, normaliseCodeName }] = await Promise.all([
       import("../../core/catalog.ts"),
       import("../../core/codes.ts"),
@@ -46,7 +46,7 @@ export default defineCommand({
     const wanted = given[0];
     if (wanted === undefined) {
       const entries = DIAGNOSTIC_CODES.map((code) => CATALOG[code]);
-      printResult(ctx.out, entries, () => catalogTable(ctx.out, entries));
+      await printResult(ctx.out, entries, () => catalogTable(ctx.out, entries));
       return;
     }
     const code = normaliseCodeName(wanted);
@@ -59,6 +59,6 @@ export default defineCommand({
       );
     }
     const entry = CATALOG[code];
-    printResult(ctx.out, entry, () => entryView(ctx.out, entry));
+    await printResult(ctx.out, entry, () => entryView(ctx.out, entry));
   },
 });

@@ -44,11 +44,11 @@ export default defineCommand({
   },
   args: globalArgs,
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const view =
       (await fromDaemon(ctx)) ??
       (await (await import("../../collect-docker-source.ts")).collectDockerSource(ctx));
-    printResult(ctx.out, view, () => {
+    await printResult(ctx.out, view, () => {
       // Paths come from PATH, DOCKER_HOST and the login shell: escaped before they reach the terminal.
       const cli = view.path ? `${printable(view.path)} (${found[view.source]})` : found[view.source];
       const rows = formatTable([

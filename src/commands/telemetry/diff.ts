@@ -19,7 +19,7 @@ export default defineCommand({
   },
   args: globalArgs,
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { config } = await loadConfig(ctx.configPath);
     const { ledger } = await readLedger(ctx.dataDir);
     const last = lastAccepted(ledger);
@@ -38,7 +38,7 @@ export default defineCommand({
     }
     const diff = diffPayloads(previous, payload);
     const view = { since: last ? { seq: last.seq, time: last.time } : null, ...diff };
-    printResult(ctx.out, view, () => {
+    await printResult(ctx.out, view, () => {
       // Only payload values reach this view: fixed enums, numbers and our own ids, nothing from the config.
       const lines = [
         last

@@ -8,6 +8,6 @@ export default defineCommand({
   meta: { name: "disable", description: "Turn anonymous telemetry off (saved in the config)" },
   args: globalArgs,
   async run({ args }) {
-    await setEnabled(loadContext(args), false);
+    await setEnabled(await loadContext(args), false);
   },
 });

@@ -8,6 +8,6 @@ export default defineCommand({
   meta: { name: "enable", description: "Turn anonymous telemetry on (saved in the config)" },
   args: globalArgs,
   async run({ args }) {
-    await setEnabled(loadContext(args), true);
+    await setEnabled(await loadContext(args), true);
   },
 });

@@ -14,7 +14,7 @@ export default defineCommand({
     show: { type: "string", valueHint: "n", description: "Print entry N's body exactly as it was sent" },
   },
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { ledger, corrupt } = await readLedger(ctx.dataDir);
     if (corrupt) {
       printNotice(
@@ -35,14 +35,14 @@ export default defineCommand({
           "see `mcpproxy telemetry log`",
         );
       }
-      writeStdout(entry.body);
+      await writeStdout(entry.body);
       return;
     }
     const list = ledger.entries.map(({ body, ...rest }) => ({
       ...rest,
       bytes: new TextEncoder().encode(body).length,
     }));
-    printResult(ctx.out, list, () => {
+    await printResult(ctx.out, list, () => {
       if (list.length === 0) return "nothing was sent yet";
       const rows = list.map((e) => [
         `#${e.seq}`,

@@ -7,8 +7,8 @@ import type { StatusView } from "../../core/status-view.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
 
 /** `daemon` is shown by `status`, which looks for one; enable and disable do not. */
-export function printStatus(out: Output, view: StatusView, daemon?: DaemonView): void {
-  printResult(out, daemon ? { ...view, daemon } : view, () => {
+export async function printStatus(out: Output, view: StatusView, daemon?: DaemonView): Promise<void> {
+  await printResult(out, daemon ? { ...view, daemon } : view, () => {
     const why = whyOff({
       disabledBy: view.disabled_by,
       envOverrideName: view.env_override_name,

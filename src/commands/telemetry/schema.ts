@@ -15,7 +15,7 @@ export default defineCommand({
       import("../../io/output.ts"),
     ]);
     const schema = toJsonSchema(PayloadSchema, { errorMode: "throw" });
-    printJson({
+    await printJson({
       ...schema,
       $id: "https://mcpproxy.app/schemas/heartbeat-v5.json",
       title: "MCPProxy heartbeat, schema 5",

@@ -65,22 +65,22 @@ export default defineCommand({
   meta: { name: "send", description: "Send one heartbeat now (if telemetry is on), and say what happened" },
   args: globalArgs,
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const loaded = await loadConfig(ctx.configPath);
     const { showFirstRunNotice } = await import("../../first-run-notice.ts");
     await showFirstRunNotice(ctx, loaded.config);
     const result = await sendNow(ctx, loaded);
     if (result.sent) {
-      printResult(ctx.out, result, () => `sent to ${printable(result.url)} (HTTP ${result.status})`);
+      await printResult(ctx.out, result, () => `sent to ${printable(result.url)} (HTTP ${result.status})`);
       return;
     }
     if (result.gate !== "post") {
       // A gate that says no is the system working: exit 0, and say which gate.
       printNotice(`mcpproxy: not sent: ${printable(result.reason)}`);
-      if (ctx.out.json) printResult(ctx.out, result, () => "");
+      if (ctx.out.json) await printResult(ctx.out, result, () => "");
       return;
     }
-    if (ctx.out.json) printResult(ctx.out, result, () => "");
+    if (ctx.out.json) await printResult(ctx.out, result, () => "");
     const tries = result.attempts === 1 ? "1 attempt" : `${result.attempts} attempts`;
     throw new CliError(
       `the heartbeat was not accepted by ${printable(result.url)}: ${printable(result.reason)} (${tries})`,

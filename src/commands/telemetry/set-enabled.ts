@@ -31,7 +31,10 @@ export async function setEnabled(ctx: Context, enabled: boolean) {
       `mcpproxy: saved telemetry.enabled = true, but telemetry stays off: ${whyOff(decision)} (the environment wins over the config)`,
     );
   }
-  printStatus(ctx.out, statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir }));
+  await printStatus(
+    ctx.out,
+    statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir }),
+  );
   // Only a change that really turned telemetry off, read inside the lock: never when env or config had it off.
   if (!enabled && decideForConfig(ctx, before).enabled && !decision.enabled) {
     const { sendOptOutBeacon } = await import("../../opt-out-beacon.ts");

@@ -20,15 +20,15 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     // The config first: when it is broken (exit 4) nothing else is read or said.
     const { config } = await loadConfig(ctx.configPath);
     const { body, payload } = await nextPayload(ctx, config);
     if (args.sha256) {
       const { sha256Hex } = await import("../../io/ledger-store.ts");
-      writeStdout(`${await sha256Hex(body)}\n`);
+      await writeStdout(`${await sha256Hex(body)}\n`);
     } else {
-      writeStdout(body);
+      await writeStdout(body);
     }
     // Shown even when the gate would block it; stderr then says which rule would.
     const [{ privacySecrets, checkPrivacy }, { hostname }] = await Promise.all([

@@ -25,12 +25,12 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const ctx = loadContext(args);
+    const ctx = await loadContext(args);
     const { config } = await loadConfig(ctx.configPath);
     if (args.explain) {
       const { explainDecision } = await import("../../core/explain.ts");
       const view = explainDecision({ ...ctx, config, configPath: ctx.configPath });
-      printResult(ctx.out, view, () => {
+      await printResult(ctx.out, view, () => {
         const rows = view.sources.map((s) => [
           s.wins ? paint(ctx.out, 1, "→") : "",
           s.name,
@@ -50,6 +50,6 @@ export default defineCommand({
     const found = await daemonFor(ctx, config);
     const daemon = found ? { running: true, address: found.url, pid: found.pid } : NO_DAEMON;
     const view = statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir });
-    printStatus(ctx.out, view, daemon);
+    await printStatus(ctx.out, view, daemon);
   },
 });
