@@ -8,7 +8,8 @@ import { printable } from "./core/printable.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import { globalArgs } from "./global-args.ts";
 import { StdoutClosed, stripAnsi, writeStdout } from "./io/output.ts";
-import { buildVersion, isTerminal, processEnv } from "./runtime.ts";
+import { startupPolicy } from "./io/policy-file.ts";
+import { buildVersion, processEnv } from "./runtime.ts";
 
 const root: AnyCommand = {
   meta: {
@@ -29,6 +30,8 @@ async function usageOf(resolved: Resolved): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
+  // Every context reads the policy: its first file read starts Bun's I/O threads while the command loads.
+  void startupPolicy(processEnv(), process.platform);
   try {
     const resolved = await resolveCommand(root, argv);
     if (resolved.version) {
@@ -36,9 +39,9 @@ async function main(argv: string[]): Promise<number> {
       return ExitCode.ok;
     }
     const cmd = resolved.path[resolved.path.length - 1] as AnyCommand;
-    const color = outputFrom({ "no-color": argv.includes("--no-color") }, processEnv(), isTerminal(1)).color;
     if (resolved.help || (!cmd.run && argv.length === 0)) {
       const usage = await usageOf(resolved);
+      const { color } = outputFrom({ "no-color": argv.includes("--no-color") }, processEnv());
       await writeStdout(`${color ? usage : stripAnsi(usage)}\n`);
       return ExitCode.ok;
     }

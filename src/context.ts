@@ -5,7 +5,7 @@ import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import type { GlobalArgs } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
-import { readMachinePolicy } from "./io/policy-file.ts";
+import { startupPolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
@@ -30,14 +30,17 @@ export interface Context {
 }
 
 /** What cli.ts knows before any command runs: enough to print an error the right way. */
-export function outputFrom(args: GlobalArgs, env: Env = processEnv(), isTTY = isTerminal(1)): Output {
+export function outputFrom(args: GlobalArgs, env: Env = processEnv(), isTTY = () => isTerminal(1)): Output {
   if (args.json && args.output !== undefined && args.output !== "json") {
     throw usageError(`--json and -o ${args.output} ask for different output`, "give one of them");
   }
   const noColorEnv = (env.NO_COLOR ?? "") !== "";
   return {
     json: !!args.json || args.output === "json",
-    color: isTTY && !noColorEnv && !args["no-color"],
+    // Asked only when a view paints: finding out whether fd 1 is a terminal costs a Bun start-up ~1 ms.
+    get color() {
+      return !noColorEnv && !args["no-color"] && isTTY();
+    },
     verbose: !!args.verbose,
   };
 }
@@ -119,7 +122,17 @@ export async function loadContext(args: GlobalArgs, env: Env = processEnv()): Pr
     os,
     arch,
     platform: process.platform,
-    policy: await readMachinePolicy(env, process.platform),
-    tty: { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) },
+    policy: await startupPolicy(env, process.platform),
+    tty: {
+      get stdin() {
+        return isTerminal(0);
+      },
+      get stdout() {
+        return isTerminal(1);
+      },
+      get stderr() {
+        return isTerminal(2);
+      },
+    },
   };
 }

@@ -159,8 +159,7 @@ export async function writeStdoutBytes(bytes: Uint8Array): Promise<void> {
     } catch (error) {
       // A non-blocking pipe that is full: wait for the reader, a millisecond at a time, at most ten seconds.
       if ((error as { code?: string }).code !== "EAGAIN" || waits++ >= 10_000) throw error;
-      Atomics.wait(pause, 0, 0, 1);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
 }
-const pause = new Int32Array(new SharedArrayBuffer(4));
