@@ -20,6 +20,8 @@ export default defineCommand({
     },
   },
   async run({ args }) {
+    // The gate's code loads while the files below are read.
+    const gate = Promise.all([import("../../core/privacy-gate.ts"), import("node:os")]);
     const ctx = await loadContext(args);
     // The config first: when it is broken (exit 4) nothing else is read or said.
     const { config } = await loadConfig(ctx.configPath);
@@ -31,10 +33,7 @@ export default defineCommand({
       await writeStdout(body);
     }
     // Shown even when the gate would block it; stderr then says which rule would.
-    const [{ privacySecrets, checkPrivacy }, { hostname }] = await Promise.all([
-      import("../../core/privacy-gate.ts"),
-      import("node:os"),
-    ]);
+    const [{ privacySecrets, checkPrivacy }, { hostname }] = await gate;
     const block = checkPrivacy(body, payload, privacySecrets(ctx.env, hostname(), ctx.home));
     if (block) {
       printNotice(
