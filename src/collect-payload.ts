@@ -26,14 +26,30 @@ export interface PayloadParts {
   startupOutcome?: string | null;
 }
 
-export async function collectPayload(ctx: Context, parts: PayloadParts): Promise<Payload> {
-  const platform = ctx.platform;
-  const where = { env: ctx.env, home: ctx.home, platform, dataDir: ctx.dataDir };
+export interface MachineFacts {
+  docker: Awaited<ReturnType<typeof resolveDockerCliCheap>>;
+  available: boolean;
+  containerFile: boolean;
+}
+
+/** What this machine says about Docker and containers: file checks a caller may start before its own reads. */
+export async function machineFacts(ctx: Context): Promise<MachineFacts> {
+  const where = { env: ctx.env, home: ctx.home, platform: ctx.platform, dataDir: ctx.dataDir };
   const [docker, available, containerFile] = await Promise.all([
     resolveDockerCliCheap(where),
     pingDockerEngine({ env: ctx.env, home: ctx.home }),
-    inContainer(platform),
+    inContainer(ctx.platform),
   ]);
+  return { docker, available, containerFile };
+}
+
+export async function collectPayload(
+  ctx: Context,
+  parts: PayloadParts,
+  facts: Promise<MachineFacts> = machineFacts(ctx),
+): Promise<Payload> {
+  const platform = ctx.platform;
+  const { docker, available, containerFile } = await facts;
   const tty = ctx.tty.stdin || ctx.tty.stdout;
   const payload = buildPayload({
     config: parts.config,

@@ -11,6 +11,7 @@ declare const Bun:
 interface BunFile {
   stat(): Promise<FileInfo>;
   bytes(): Promise<Uint8Array>;
+  readonly size: number;
 }
 /** What a stat says that our readers look at. */
 export interface FileInfo {

@@ -5,18 +5,19 @@ import { bunFile, type FileInfo } from "../runtime.ts";
 
 /**
  * The bytes of a regular file of at most `max` bytes, "absent" when nothing is there, or undefined when the
- * careful reader must look (a FIFO, a device, a folder, a larger file, any other error, or no Bun). A FIFO
- * swapped in between the stat and the read would block it: that takes a writer to the user's own folder.
+ * careful reader must look (a FIFO, a device, a folder, a larger file, any other error, or no Bun). Bun's
+ * `size` is a synchronous stat: Infinity for FIFOs, sockets and devices, which are never opened here. A FIFO
+ * swapped in between that stat and the read would block it: that takes a writer to the user's own folder.
  */
 export async function quickRead(path: string, max: number): Promise<Uint8Array | "absent" | undefined> {
   const file = bunFile(path);
-  if (!file) return undefined;
+  if (!file || !(file.size <= max)) return undefined;
   try {
-    const info = await file.stat();
-    if (!info.isFile() || info.size > max) return undefined;
     const bytes = await file.bytes();
-    return bytes.length > max ? undefined : bytes;
+    // Nothing read may be a /proc file that states no size: an empty file is rare enough to read carefully.
+    return bytes.length === 0 || bytes.length > max ? undefined : bytes;
   } catch (error) {
+    // A folder fails here (EISDIR) and goes to the careful reader like every other error.
     return errnoOf(error) === "ENOENT" ? "absent" : undefined;
   }
 }

@@ -1,5 +1,5 @@
 // The next heartbeat as `show-payload` and `diff` see it: from the running daemon, or built offline.
-import { collectPayload } from "../../collect-payload.ts";
+import { collectPayload, machineFacts } from "../../collect-payload.ts";
 import type { Context } from "../../context.ts";
 import type { Config } from "../../core/config-schema.ts";
 import { emptyCounts, usageAt } from "../../core/counters.ts";
@@ -31,6 +31,9 @@ async function fromDaemon(ctx: Context, config: Config): Promise<{ body: string;
 }
 
 async function offline(ctx: Context, config: Config): Promise<{ body: string; payload: Payload }> {
+  // Started first, these file checks and reads overlap the ones below (each read waits on Bun's I/O threads).
+  const facts = machineFacts(ctx);
+  const startupOutcome = readStartupOutcome(ctx.dataDir);
   const counts = await readCounts(ctx.dataDir).catch((error) => {
     // Counts we cannot read are shown as none, and said so; they are not the user's config.
     if (!(error instanceof CliError)) throw error;
@@ -46,12 +49,11 @@ async function offline(ctx: Context, config: Config): Promise<{ body: string; pa
     );
     return null;
   });
-  const payload = await collectPayload(ctx, {
-    config,
-    identity,
-    usage: usageAt(counts, ctx.now()),
-    startupOutcome: await readStartupOutcome(ctx.dataDir),
-  });
+  const payload = await collectPayload(
+    ctx,
+    { config, identity, usage: usageAt(counts, ctx.now()), startupOutcome: await startupOutcome },
+    facts,
+  );
   return { body: payloadBody(payload), payload };
 }
 
