@@ -8,7 +8,6 @@ import { printable } from "./core/printable.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import { globalArgs } from "./global-args.ts";
 import { StdoutClosed, stripAnsi, writeStdout } from "./io/output.ts";
-import { startupPolicy } from "./io/policy-file.ts";
 import { buildVersion, processEnv } from "./runtime.ts";
 
 const root: AnyCommand = {
@@ -30,8 +29,6 @@ async function usageOf(resolved: Resolved): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
-  // Every context reads the policy: its first file read starts Bun's I/O threads while the command loads.
-  void startupPolicy(processEnv(), process.platform);
   try {
     const resolved = await resolveCommand(root, argv);
     if (resolved.version) {

@@ -5,7 +5,7 @@ import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import type { GlobalArgs } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
-import { startupPolicy } from "./io/policy-file.ts";
+import { readMachinePolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 
 export type { Env } from "./core/env.ts";
@@ -122,7 +122,7 @@ export async function loadContext(args: GlobalArgs, env: Env = processEnv()): Pr
     os,
     arch,
     platform: process.platform,
-    policy: await startupPolicy(env, process.platform),
+    policy: await readMachinePolicy(env, process.platform),
     tty: {
       get stdin() {
         return isTerminal(0);

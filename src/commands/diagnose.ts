@@ -65,8 +65,10 @@ export default defineCommand({
     }
     const { factsFromFlags, factsFromServer } = await import("./diagnose/facts.ts");
     const flagFacts = factsFromFlags(args);
-    const { loadConfig } = await import("../io/config-store.ts");
-    const loaded = args.server !== undefined || args.record ? await loadConfig(ctx.configPath) : undefined;
+    const needsConfig = args.server !== undefined || args.record;
+    const loaded = needsConfig
+      ? await (await import("../io/config-store.ts")).loadConfig(ctx.configPath)
+      : undefined;
     // Explicit flags win over what the server's config implies.
     const facts = {
       ...(loaded && args.server !== undefined ? factsFromServer(loaded, args.server) : {}),

@@ -1,20 +1,20 @@
-// `mcpproxy version`: the build's version, runtime and platform.
+// `mcpproxy version`: the build's version, runtime and platform. It reads no file, not even the policy.
 import { defineCommand } from "citty";
-import { loadContext } from "../context.ts";
+import { outputFrom } from "../context.ts";
 import { globalArgs } from "../global-args.ts";
 import { printResult } from "../io/output.ts";
-import { runtimeVersion } from "../runtime.ts";
+import { buildVersion, platformNames, runtimeVersion } from "../runtime.ts";
 
 export default defineCommand({
   meta: { name: "version", description: "Print the version, runtime and os/arch" },
   args: globalArgs,
   async run({ args }) {
-    const ctx = await loadContext(args);
-    const view = { version: ctx.version, runtime: runtimeVersion(), os: ctx.os, arch: ctx.arch };
+    const { os, arch } = platformNames();
+    const view = { version: buildVersion(), runtime: runtimeVersion(), os, arch };
     await printResult(
-      ctx.out,
+      outputFrom(args),
       view,
-      () => `mcpproxy ${view.version} (${view.runtime}, ${view.os}/${view.arch})`,
+      () => `mcpproxy ${view.version} (${view.runtime}, ${os}/${arch})`,
     );
   },
 });

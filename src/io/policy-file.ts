@@ -55,13 +55,3 @@ export async function readMachinePolicy(env: Env, platform: string): Promise<Pol
   if (path.includes("\uFFFD")) return { state: "invalid", path, problem: "its path is not UTF-8" };
   return readPolicy(path);
 }
-
-const firstReads = new Map<string, Promise<Policy>>();
-
-/** The policy as this process first read it: cli.ts starts the read while the command's code loads. */
-export function startupPolicy(env: Env, platform: string): Promise<Policy> {
-  const path = policyPath(env, platform);
-  const read = firstReads.get(path) ?? readMachinePolicy(env, platform);
-  firstReads.set(path, read);
-  return read;
-}

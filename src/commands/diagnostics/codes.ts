@@ -1,6 +1,6 @@
 // `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full.
 import { defineCommand } from "citty";
-import { loadContext } from "../../context.ts";
+import { outputFrom } from "../../context.ts";
 import type { CatalogEntry } from "../../core/catalog.ts";
 import { DIAGNOSTIC_CODES } from "../../core/codes.ts";
 import { usageError } from "../../errors.ts";
@@ -34,7 +34,8 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    const ctx = await loadContext(args);
+    // The catalog is built in: no file is read, not even the policy.
+    const ctx = { out: outputFrom(args) };
     const [{ CATALOG, closestCodes }, { isDiagnosticCode, normaliseCodeName }] = await Promise.all([
       import("../../core/catalog.ts"),
       import("../../core/codes.ts"),
