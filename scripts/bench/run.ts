@@ -130,3 +130,5 @@ const size = (await stat(binary)).size;
 console.log(
   `binary size: ${(size / 1024 / 1024).toFixed(1)} MiB (${size} bytes); ${sh([bun, "--version"]).trim()}`,
 );
+// The live collector child keeps this process's event loop open; without this the script never exits.
+collector.kill();
