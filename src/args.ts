@@ -7,6 +7,9 @@ import { globalArgs } from "./global-args.ts";
 
 export type AnyCommand = CommandDef<ArgsDef>;
 
+/** citty's `defineCommand` (it only returns its argument): importing citty itself would load it at start-up. */
+export const defineCommand = <T extends ArgsDef = ArgsDef>(def: CommandDef<T>): CommandDef<T> => def;
+
 export interface Resolved {
   path: AnyCommand[];
   names: string[];

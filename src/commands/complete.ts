@@ -1,7 +1,8 @@
 // `mcpproxy complete -- <words…>` (hidden): what TAB offers, asked by the scripts `completion` prints.
 // It reads the definitions and at most the config: no payload, no probe, no write.
-import { defineCommand } from "citty";
+
 import type { AnyCommand } from "../args.ts";
+import { defineCommand } from "../args.ts";
 import { completeWords, formatCompletion, type ValueSource } from "../completer.ts";
 import { globalArgs } from "../global-args.ts";
 import { writeStdout } from "../io/output.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy completion <shell>`: prints the script that makes the shell ask `mcpproxy complete` on TAB.
-import { defineCommand } from "citty";
+import { defineCommand } from "../args.ts";
 import { usageError } from "../errors.ts";
 import { globalArgs } from "../global-args.ts";
 import { writeStdout } from "../io/output.ts";

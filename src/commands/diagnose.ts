@@ -1,5 +1,5 @@
 // `mcpproxy diagnose`: which MCPX_* failure an error text is and what to do, or a histogram of a log's codes.
-import { defineCommand } from "citty";
+import { defineCommand } from "../args.ts";
 import { type Context, loadContext } from "../context.ts";
 import { ERRNOS, TRANSPORTS } from "../core/classify-facts.ts";
 import { usageError } from "../errors.ts";

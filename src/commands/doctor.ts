@@ -1,5 +1,5 @@
 // `mcpproxy doctor`: the local health checks, printed, counted into `doctor_checks`, exit 1 when one that matters fails.
-import { defineCommand } from "citty";
+import { defineCommand } from "../args.ts";
 import { type Context, loadContext } from "../context.ts";
 import type { Config } from "../core/config-schema.ts";
 import {

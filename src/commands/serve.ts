@@ -1,5 +1,5 @@
 // `mcpproxy serve`: the loopback daemon. Checks its flags, then hands over to src/daemon until a signal stops it.
-import { defineCommand } from "citty";
+import { defineCommand } from "../args.ts";
 import { loadContext } from "../context.ts";
 import { parseDuration } from "../core/duration.ts";
 import { isLoopbackHost, parseListen } from "../core/listen.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy version`: the build's version, runtime and platform. It reads no file, not even the policy.
-import { defineCommand } from "citty";
+import { defineCommand } from "../args.ts";
 import { outputFrom } from "../context.ts";
 import { globalArgs } from "../global-args.ts";
 import { printResult } from "../io/output.ts";

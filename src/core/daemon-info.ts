@@ -1,6 +1,6 @@
 // What a running daemon tells about itself: its state file (how clients find it) and GET /api/v1/status.
 import * as v from "valibot";
-import { VERSION } from "./payload-schema.ts";
+import { VERSION } from "./version-pattern.ts";
 
 const pid = v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(0x7fffffff));
 

@@ -2,6 +2,7 @@
 import * as v from "valibot";
 import { DIAGNOSTIC_CODES } from "./codes.ts";
 import { UUID_V4 } from "./identity.ts";
+import { VERSION } from "./version-pattern.ts";
 
 export const SURFACES = ["mcp", "cli", "webui", "tray", "unknown"] as const;
 export const BUILTIN_TOOLS = [
@@ -56,8 +57,7 @@ export const REST_ROUTES = [
   "GET /api/v1/docker/source",
   "UNMATCHED",
 ] as const;
-/** `v<semver>` of a release, or `dev` for a source run. */
-export const VERSION = /^(?:dev|v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+export { VERSION } from "./version-pattern.ts";
 
 export type Surface = (typeof SURFACES)[number];
 export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];

@@ -1,5 +1,5 @@
 // `mcpproxy collector`: receives and stores heartbeats; `collector report` reads what it stored.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { isLoopbackHost, parseListen } from "../../core/listen.ts";
 import { usageError } from "../../errors.ts";

@@ -1,7 +1,7 @@
 // `mcpproxy collector report`: the stored fleet over a window, as tables or --json.
 
 import { existsSync } from "node:fs";
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { reportText, windowStart } from "../../core/collector-report.ts";
 import { parseDuration } from "../../core/duration.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { outputFrom } from "../../context.ts";
 import type { CatalogEntry } from "../../core/catalog.ts";
 import { DIAGNOSTIC_CODES } from "../../core/codes.ts";

@@ -1,5 +1,5 @@
 // The `docker` group: only its meta and lazy subcommands.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 
 const load = (p: Promise<{ default: unknown }>) => p.then((m) => m.default as never);
 

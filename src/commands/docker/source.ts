@@ -1,6 +1,7 @@
 // `mcpproxy docker source`: how the docker CLI resolves (path shown locally only) and whether the engine answers.
-import { defineCommand } from "citty";
+
 import * as v from "valibot";
+import { defineCommand } from "../../args.ts";
 import { type Context, loadContext } from "../../context.ts";
 import type { DockerSourceView } from "../../core/docker-source-view.ts";
 import { DOCKER_CLI_SOURCES, type DockerCliSource } from "../../core/payload-schema.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy telemetry diff`: how the next heartbeat differs from the last one a collector accepted.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { lastAccepted } from "../../core/ledger.ts";
 import { diffPayloads } from "../../core/payload-diff.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy telemetry enable`: persist telemetry.enabled = true.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { globalArgs } from "../../global-args.ts";
 import { setEnabled } from "./set-enabled.ts";

@@ -1,5 +1,5 @@
 // `mcpproxy telemetry log`: the ledger of what was sent; `--show N` prints entry N's body byte for byte.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { printable } from "../../core/printable.ts";
 import { CliError, ExitCode, usageError } from "../../errors.ts";

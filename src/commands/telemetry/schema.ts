@@ -1,5 +1,5 @@
 // `mcpproxy telemetry schema`: the payload's JSON Schema, generated from the valibot schema.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { outputFrom } from "../../context.ts";
 import { globalArgs } from "../../global-args.ts";
 

@@ -1,6 +1,6 @@
 // `mcpproxy telemetry send`: one heartbeat now, through every gate; exit 0 when sent or a gate said no, 1 on failure.
 // With a daemon running for this data dir the daemon sends (it holds counts not yet in the store).
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { type Context, loadContext } from "../../context.ts";
 import { decideForConfig, whyOff } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";

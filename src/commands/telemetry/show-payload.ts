@@ -1,5 +1,5 @@
 // `mcpproxy telemetry show-payload`: the exact next heartbeat as pretty JSON on stdout, from the daemon or offline.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { printable } from "../../core/printable.ts";
 import { globalArgs } from "../../global-args.ts";

@@ -1,6 +1,6 @@
 // `mcpproxy telemetry status`: whether telemetry is on, why not, the anonymous id and the daemon; `--explain`
 // shows every source of the decision.
-import { defineCommand } from "citty";
+import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { NO_DAEMON } from "../../core/daemon-info.ts";
 import { decideForConfig } from "../../core/optout.ts";
