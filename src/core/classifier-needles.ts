@@ -113,6 +113,19 @@ export class NeedleAutomaton {
     return true;
   }
 
+  /** As scanAscii, on bytes[start, end): an ASCII byte is the character it encodes in UTF-8. */
+  scanAsciiBytes(bytes: Uint8Array, start: number, end: number, bits: NeedleBits): boolean {
+    const { classes, delta, firstOutRow } = this;
+    let row = 0;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i] ?? 0;
+      if (c > 0x7f) return false;
+      row = delta[row + (classes[c] ?? 0)] ?? 0;
+      if (row >= firstOutRow) this.mark(row, bits);
+    }
+    return true;
+  }
+
   /** Adds the needles in lower-cased text to bits; no needle holds a non-ASCII character, so one breaks a match. */
   scanLower(text: string, bits: NeedleBits): void {
     const { classes, delta, firstOutRow } = this;
