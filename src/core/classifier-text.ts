@@ -191,13 +191,14 @@ export class TextScan {
 
   /**
    * As `scan` on the text of bytes[start, end), decoded only if a check needs it, when they are all ASCII. "none":
-   * not scanned, the text holds no needle that any wording or `firstStatus` needs, so it reads as the empty text.
+   * the text holds no needle that any wording or `firstStatus` needs, so it reads as the empty text; then, as for
+   * "not-ascii", nothing was scanned.
    */
   scanAsciiBytes(bytes: Uint8Array, start: number, end: number): "not-ascii" | "none" | "scanned" {
-    this.clear();
-    this.present.fill(0);
     const glance = this.filter?.glance(bytes, start, end) ?? "needle";
     if (glance !== "needle") return glance;
+    this.clear();
+    this.present.fill(0);
     if (!this.automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
     this.raw = undefined;
     this.bytes = bytes;
