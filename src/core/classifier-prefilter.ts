@@ -1,7 +1,7 @@
 // Whether an ASCII line holds any of some needles, at a few operations a byte: one 4-character piece of each
 // needle is looked up by hash at every position, and the whole needle checked only where its piece is.
 
-/** What a look at a line's bytes found: no needle and a byte that is not ASCII, no needle, or a needle (the rest unread). */
+/** What a look at a line's bytes found: a needle (the rest unread), or none in a line that is ASCII or is not. */
 export type Glance = "not-ascii" | "none" | "needle";
 
 const GRAM = 4;
@@ -23,15 +23,16 @@ const gramOf = (needle: Uint8Array, at: number) =>
   );
 const hash = (gram: number) => Math.imul(gram, 0x9e3779b1) >>> (32 - HASH_BITS);
 
-// A gram seen this often where its needle is not moves on to the needle's next gram.
+// Every so many times a gram is seen where its needle is not, the needle's gram seen so least is looked for.
 const MISSES_TO_MOVE = 256;
 
 interface Placed {
   readonly needle: Uint8Array;
   // Where the needle's grams start, the likeliest to be rare first; `pick` is the one looked for.
   readonly starts: readonly number[];
+  // How often each gram was seen where the needle was not.
+  readonly misses: number[];
   pick: number;
-  misses: number;
 }
 
 export class NeedleFilter {
@@ -49,8 +50,8 @@ export class NeedleFilter {
     this.placed = needles.map((text) => ({
       needle: encoder.encode(text),
       starts: byRarity(text),
+      misses: byRarity(text).map(() => 0),
       pick: 0,
-      misses: 0,
     }));
     this.index();
   }
@@ -91,14 +92,20 @@ export class NeedleFilter {
       const first = from - (placed.starts[placed.pick] ?? 0);
       if (first >= start && first + placed.needle.length <= end && holdsAt(bytes, first, placed.needle))
         return true;
-      if (++placed.misses === MISSES_TO_MOVE && placed.pick + 1 < placed.starts.length) {
-        placed.pick++;
-        placed.misses = 0;
-        moved = true;
-      }
+      const misses = (placed.misses[placed.pick] ?? 0) + 1;
+      placed.misses[placed.pick] = misses;
+      if (misses % MISSES_TO_MOVE === 0) moved = this.move(placed) || moved;
     }
     if (moved) this.index();
     return false;
+  }
+
+  // To the gram seen in vain least often so far, the rarest-looking of those.
+  private move(placed: Placed): boolean {
+    const fewest = placed.misses.indexOf(Math.min(...placed.misses));
+    if (fewest === placed.pick) return false;
+    placed.pick = fewest;
+    return true;
   }
 }
 
