@@ -47,12 +47,10 @@ export class NeedleFilter {
 
   private constructor(needles: readonly string[]) {
     const encoder = new TextEncoder();
-    this.placed = needles.map((text) => ({
-      needle: encoder.encode(text),
-      starts: byRarity(text),
-      misses: byRarity(text).map(() => 0),
-      pick: 0,
-    }));
+    this.placed = needles.map((text) => {
+      const starts = byRarity(text);
+      return { needle: encoder.encode(text), starts, misses: starts.map(() => 0), pick: 0 };
+    });
     this.index();
   }
 
@@ -116,11 +114,9 @@ function holdsAt(bytes: Uint8Array, first: number, needle: Uint8Array): boolean 
 
 // The starts of the needle's grams, those least likely in ordinary log text first (by their letters).
 function byRarity(needle: string): number[] {
-  const rarity = (at: number) => {
-    let sum = 0;
-    for (let i = at; i < at + GRAM; i++) sum += LETTERS_BY_FREQUENCY.indexOf(needle.charAt(i)) + 1;
-    return sum;
-  };
-  const starts = Array.from({ length: needle.length - GRAM + 1 }, (_, at) => at);
-  return starts.sort((a, b) => rarity(b) - rarity(a) || a - b);
+  const ranks = Array.from(needle, (c) => LETTERS_BY_FREQUENCY.indexOf(c) + 1);
+  const rarity = (at: number) =>
+    (ranks[at] ?? 0) + (ranks[at + 1] ?? 0) + (ranks[at + 2] ?? 0) + (ranks[at + 3] ?? 0);
+  const starts = Array.from({ length: needle.length - GRAM + 1 }, (_, at) => [at, rarity(at)] as const);
+  return starts.sort(([a, ra], [b, rb]) => rb - ra || a - b).map(([at]) => at);
 }

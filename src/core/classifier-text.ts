@@ -142,10 +142,13 @@ export class TextRules {
   }
 }
 
+// Set bits only, lowest first: compiling runs at every start, uncompiled, so each step counts.
 function bitIds(bits: NeedleBits): number[] {
   const ids: number[] = [];
-  for (let id = 0; id < bits.length * 32; id++)
-    if (((bits[id >> 5] ?? 0) & (1 << (id & 31))) !== 0) ids.push(id);
+  for (let w = 0; w < bits.length; w++) {
+    for (let word = bits[w] ?? 0; word !== 0; word &= word - 1)
+      ids.push(w * 32 + 31 - Math.clz32(word & -word));
+  }
   return ids;
 }
 
