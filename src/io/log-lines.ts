@@ -156,9 +156,8 @@ const isBom = (bytes: Uint8Array, start: number, end: number) =>
 // Splits bytes at LF: a line within one chunk is handed over where it lies, one across chunks is copied.
 class LineSplitter {
   private readonly carry = new Uint8Array(LONG_LINE_BYTES);
+  // Bytes of the line begun in an earlier chunk; past LONG_LINE_BYTES the rest is dropped.
   private carried = 0;
-  // The carried line had more bytes than fit.
-  private over = false;
   private first = true;
 
   constructor(private readonly sink: LineSink) {}
@@ -166,11 +165,11 @@ class LineSplitter {
   feed(chunk: Uint8Array): void {
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
-      if (this.carried === 0 && !this.over) this.line(chunk, start, nl);
+      if (this.carried === 0) this.line(chunk, start, nl);
       else {
         this.keep(chunk, start, nl);
         this.line(this.carry, 0, this.carried);
-        [this.carried, this.over] = [0, false];
+        this.carried = 0;
       }
       start = nl + 1;
     }
@@ -179,14 +178,13 @@ class LineSplitter {
 
   /** The last line, if the stream did not end with a newline. */
   end(): void {
-    if (this.carried > 0 || this.over) this.line(this.carry, 0, this.carried, true);
+    if (this.carried > 0) this.line(this.carry, 0, this.carried, true);
   }
 
   private keep(bytes: Uint8Array, start: number, end: number): void {
     const kept = Math.min(end - start, LONG_LINE_BYTES - this.carried);
     this.carry.set(bytes.subarray(start, start + kept), this.carried);
     this.carried += kept;
-    if (kept < end - start) this.over = true;
   }
 
   private line(bytes: Uint8Array, start: number, end: number, last = false): void {
