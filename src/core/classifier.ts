@@ -150,3 +150,28 @@ function processFacts(f: Facts): DiagnosticCode | undefined {
   if (f.timedOut && f.transport === "stdio") return "MCPX_STDIO_HANDSHAKE_TIMEOUT";
   return undefined;
 }
+
+export type LineClassifier = ReturnType<typeof lineClassifier>;
+
+/** Classifies a log's lines, its facts read once; an ASCII line's bytes are classified without decoding them. */
+export function lineClassifier(facts?: ClassifyFacts) {
+  const f = readFacts(facts);
+  const text = (line: string): DiagnosticCode => {
+    const code = decide(scanner.scan(line), f);
+    scanner.clear();
+    return code;
+  };
+  // What every text without a needle is, the empty text among them.
+  const plain = text("");
+  return {
+    text,
+    /** The code of the text bytes[start, end) if they are all ASCII, else undefined. */
+    asciiBytes(bytes: Uint8Array, start: number, end: number): DiagnosticCode | undefined {
+      const scanned = scanner.scanAsciiBytes(bytes, start, end);
+      if (scanned !== "scanned") return scanned === "none" ? plain : undefined;
+      const code = decide(scanner, f);
+      scanner.clear();
+      return code;
+    },
+  };
+}

@@ -41,3 +41,12 @@ export function histogramJson(h: Histogram) {
 export function isBlank(text: string): boolean {
   return /^\p{White_Space}*$/u.test(text);
 }
+
+/** isBlank for bytes that may not all be ASCII: true only when they are all ASCII white space. */
+export function isBlankAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] ?? 0;
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
+}

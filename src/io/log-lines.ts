@@ -9,6 +9,9 @@ export const LINE_CAP = 64 * 1024;
 // One message on stdin (a stack trace, a pasted log excerpt) may be longer; 1 Mi characters is plenty.
 export const MESSAGE_CAP = 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
+// UTF-8 spends at most 3 bytes on a UTF-16 unit, and settles a character within 4: so many bytes of a longer line
+// decode to more than LINE_CAP characters, the same as the whole line's first ones.
+const LONG_LINE_BYTES = 4 * LINE_CAP;
 
 export type Chunks = AsyncIterable<Uint8Array | string>;
 
@@ -68,7 +71,8 @@ async function* textOnly(chunks: Chunks, path: string | undefined): AsyncGenerat
     if (seen < MAGIC_BYTES) head.set(fresh.subarray(0, MAGIC_BYTES - seen), seen);
     seen += fresh.byteLength;
     refuseNonText(head.subarray(0, Math.min(seen, MAGIC_BYTES)), fresh.includes(0), path);
-    held.push(chunk);
+    // A chunk's bytes are good only until the next is read.
+    held.push(typeof chunk === "string" ? chunk : chunk.slice());
     if (seen === SNIFF_BYTES) yield* held.splice(0);
   }
   yield* held;
@@ -93,7 +97,10 @@ function readError(path: string, error: unknown): CliError {
   );
 }
 
-/** Opens a log for streaming; a missing file, a folder or an unreadable file is the user's error. */
+/**
+ * Opens a log for streaming; a missing file, a folder or an unreadable file is the user's error. Its chunks
+ * share one buffer: each is good until the next is asked for.
+ */
 export async function openLog(path: string): Promise<LogFile> {
   const info = await stat(path).catch((error) => {
     throw readError(path, error);
@@ -101,14 +108,23 @@ export async function openLog(path: string): Promise<LogFile> {
   if (info.isDirectory()) throw readError(path, { code: "EISDIR" });
   // Opened when first read, so an open error (EACCES) surfaces from the iteration, never unheard.
   async function* chunks() {
-    // node:fs (streams and all) loads only here: a static import costs every command start-up memory.
-    const { createReadStream } = await import("node:fs");
+    // node:fs loads only here: a static import costs every command start-up memory.
+    const { open } = await import("node:fs/promises");
+    // One buffer read into again and again: a stream's fresh buffer a chunk grew the heap by tens of MiB.
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    const file = await open(path, "r").catch((error) => {
+      throw readError(path, error);
+    });
     try {
-      for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-        yield chunk as Uint8Array;
+      for (;;) {
+        const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
       }
     } catch (error) {
       throw readError(path, error);
+    } finally {
+      await file.close();
     }
   }
   const named = chunks();
@@ -119,53 +135,91 @@ export async function openLog(path: string): Promise<LogFile> {
 const textOf = (decoder: TextDecoder, chunk: Uint8Array | string, last = false) =>
   typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: !last });
 
-/**
- * Calls `onLine` for every line (LF or CRLF; a last line without a newline counts), with `cut` true when
- * the line was longer than LINE_CAP and only its start is given. Invalid UTF-8 becomes U+FFFD. Memory
- * stays at one chunk plus one capped line, whatever the size of the log or of its lines. A log whose first
- * 4 KiB are gzip, zip or zstd, or hold a NUL byte, is refused (a CliError) before any line.
- */
-export async function forEachLine(
-  chunks: Chunks,
-  onLine: (line: string, cut: boolean) => void,
-  onChunk?: (bytes: number) => void,
-): Promise<void> {
-  const decoder = new TextDecoder("utf-8");
-  let pending = "";
-  let cut = false;
-  const emit = (line: string) => {
-    onLine(line.endsWith("\r") ? line.slice(0, -1) : line, cut);
-    pending = "";
-    cut = false;
-  };
-  const keep = (piece: string) => {
-    if (cut) return;
-    const room = LINE_CAP - pending.length;
-    if (piece.length > room) {
-      cut = true;
-      pending += piece.slice(0, room);
-    } else {
-      pending += piece;
-    }
-  };
-  const feed = (text: string) => {
+/** Where forEachLine hands each line. */
+export interface LineSink {
+  /** A line of at most LINE_CAP bytes, CR gone, good only during the call: `decodeLine` gives its text. */
+  bytes(bytes: Uint8Array, start: number, end: number): void;
+  /** A longer line: its first LINE_CAP characters, with `cut` true when it had more. */
+  text(line: string, cut: boolean): void;
+}
+
+// The BOM is the stream's: only at its start is it dropped; anywhere else U+FEFF is text.
+const lineDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The text of a line's bytes, invalid UTF-8 as U+FFFD, as a decoder of the whole stream gives it. */
+export const decodeLine = (bytes: Uint8Array, start: number, end: number): string =>
+  lineDecoder.decode(bytes.subarray(start, end));
+
+const isBom = (bytes: Uint8Array, start: number, end: number) =>
+  end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
+
+// Splits bytes at LF: a line within one chunk is handed over where it lies, one across chunks is copied.
+class LineSplitter {
+  private readonly carry = new Uint8Array(LONG_LINE_BYTES);
+  // Bytes of the line begun in an earlier chunk; past LONG_LINE_BYTES the rest is dropped.
+  private carried = 0;
+  private first = true;
+
+  constructor(private readonly sink: LineSink) {}
+
+  feed(chunk: Uint8Array): void {
     let start = 0;
-    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
-      if (pending === "" && !cut && nl - start <= LINE_CAP) emit(text.slice(start, nl));
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      if (this.carried === 0) this.line(chunk, start, nl);
       else {
-        keep(text.slice(start, nl));
-        emit(pending);
+        this.keep(chunk, start, nl);
+        this.line(this.carry, 0, this.carried);
+        this.carried = 0;
       }
       start = nl + 1;
     }
-    if (start < text.length) keep(text.slice(start));
-  };
+    this.keep(chunk, start, chunk.length);
+  }
+
+  /** The last line, if the stream did not end with a newline. */
+  end(): void {
+    if (this.carried > 0) this.line(this.carry, 0, this.carried, true);
+  }
+
+  private keep(bytes: Uint8Array, start: number, end: number): void {
+    const kept = Math.min(end - start, LONG_LINE_BYTES - this.carried);
+    this.carry.set(bytes.subarray(start, start + kept), this.carried);
+    this.carried += kept;
+  }
+
+  private line(bytes: Uint8Array, start: number, end: number, last = false): void {
+    if (this.first && isBom(bytes, start, end)) start += 3;
+    this.first = false;
+    if (last && start === end) return;
+    if (end - start <= LINE_CAP) {
+      this.sink.bytes(bytes, start, end > start && bytes[end - 1] === 0x0d ? end - 1 : end);
+      return;
+    }
+    const text = decodeLine(bytes, start, Math.min(end, start + LONG_LINE_BYTES));
+    const cut = text.length > LINE_CAP;
+    const line = cut ? text.slice(0, LINE_CAP) : text;
+    this.sink.text(line.endsWith("\r") ? line.slice(0, -1) : line, cut);
+  }
+}
+
+/**
+ * Hands `sink` every line (LF or CRLF; a last line without a newline counts), as bytes when they are at most
+ * LINE_CAP, else as the start of its text. Invalid UTF-8 reads as U+FFFD. Memory stays at one chunk plus one
+ * capped line, whatever the size of the log or of its lines. A log whose first 4 KiB are gzip, zip or zstd, or
+ * hold a NUL byte, is refused (a CliError) before any line.
+ */
+export async function forEachLine(
+  chunks: Chunks,
+  sink: LineSink,
+  onChunk?: (bytes: number) => void,
+): Promise<void> {
+  const encoder = new TextEncoder();
+  const lines = new LineSplitter(sink);
   for await (const chunk of textOnly(chunks, logPaths.get(chunks))) {
-    feed(textOf(decoder, chunk));
+    lines.feed(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
     onChunk?.(typeof chunk === "string" ? chunk.length : chunk.byteLength);
   }
-  feed(decoder.decode());
-  if (pending !== "" || cut) emit(pending);
+  lines.end();
 }
 
 /** The whole stream as one message, its first MESSAGE_CAP characters kept; the rest is read and dropped. */

@@ -3,7 +3,14 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CliError } from "../../src/errors.ts";
-import { type Chunks, forEachLine, LINE_CAP, openLog } from "../../src/io/log-lines.ts";
+import {
+  type Chunks,
+  decodeLine,
+  forEachLine,
+  LINE_CAP,
+  type LineSink,
+  openLog,
+} from "../../src/io/log-lines.ts";
 import { gzipped, zipped, zstdCompressed } from "../support/archives.ts";
 import { tempDir } from "../support/cli.ts";
 
@@ -21,11 +28,20 @@ async function logFile(name: string, content: string | Uint8Array): Promise<stri
 const LOG = "Error: spawn npx ENOENT\nconnection refused\r\nx509: certificate has expired\n";
 const LOG_LINES = ["Error: spawn npx ENOENT", "connection refused", "x509: certificate has expired"];
 
+// Every line as text, as one that reads no bytes sees it.
+const asText = (onLine: (line: string, cut: boolean) => void): LineSink => ({
+  bytes: (bytes, start, end) => onLine(decodeLine(bytes, start, end), false),
+  text: onLine,
+});
+
 // The lines of a source, or the refusal it met: message, exit code and hint together.
 async function read(chunks: Chunks) {
   const lines: string[] = [];
   try {
-    await forEachLine(chunks, (line) => lines.push(line));
+    await forEachLine(
+      chunks,
+      asText((line) => lines.push(line)),
+    );
     return { lines };
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
@@ -171,16 +187,22 @@ describe("text logs read as before", () => {
         yield new TextEncoder().encode(`${String(i).padStart(99, "0")}\n`);
       }
     }
-    await forEachLine(lines(), () => {
-      pulledAtFirstLine ||= pulled;
-    });
+    await forEachLine(
+      lines(),
+      asText(() => {
+        pulledAtFirstLine ||= pulled;
+      }),
+    );
     expect([pulledAtFirstLine, pulled]).toEqual([41, 1000]);
   });
 
   test("a line longer than LINE_CAP is cut and said to be", async () => {
     const path = await logFile("long.log", `${"x".repeat(LINE_CAP + 10)}\nshort\n`);
     const seen: [number, boolean][] = [];
-    await forEachLine((await openLog(path)).chunks, (line, cut) => seen.push([line.length, cut]));
+    await forEachLine(
+      (await openLog(path)).chunks,
+      asText((line, cut) => seen.push([line.length, cut])),
+    );
     expect(seen).toEqual([
       [LINE_CAP, true],
       [5, false],

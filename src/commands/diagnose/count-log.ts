@@ -1,8 +1,15 @@
 // `diagnose --file`: streams a log through the classifier into a histogram, with progress on a terminal.
 import type { Context } from "../../context.ts";
-import type { DiagnosticCode } from "../../core/codes.ts";
-import { byCount, countLine, type Histogram, isBlank, newHistogram } from "../../core/log-histogram.ts";
-import { forEachLine, openLog } from "../../io/log-lines.ts";
+import type { LineClassifier } from "../../core/classifier.ts";
+import {
+  byCount,
+  countLine,
+  type Histogram,
+  isBlank,
+  isBlankAscii,
+  newHistogram,
+} from "../../core/log-histogram.ts";
+import { type Chunks, decodeLine, forEachLine, openLog } from "../../io/log-lines.ts";
 import { formatTable } from "../../io/output.ts";
 
 // A progress line on a terminal's stderr for logs that take more than a second; redrawn at most 4 times a second.
@@ -26,21 +33,38 @@ function progressLine(label: string, size: number, lines: () => number) {
   };
 }
 
-export async function countLog(ctx: Context, path: string, classify: (line: string) => DiagnosticCode) {
+export async function countLog(ctx: Context, path: string, classify: LineClassifier) {
   const log = path === "-" ? { path: "stdin", size: 0, chunks: process.stdin } : await openLog(path);
-  const h = newHistogram();
-  const progress = ctx.tty.stderr ? progressLine(log.path, log.size, () => h.lines) : undefined;
+  let lines = 0;
+  const progress = ctx.tty.stderr ? progressLine(log.path, log.size, () => lines) : undefined;
   try {
-    await forEachLine(
-      log.chunks,
-      (line, cut) => {
-        if (!isBlank(line)) countLine(h, classify(line), cut);
-      },
-      progress?.update,
-    );
+    return await countLines(log.chunks, classify, (bytes, h) => {
+      lines = h.lines;
+      progress?.update(bytes);
+    });
   } finally {
     progress?.done();
   }
+}
+
+/** The histogram of a log's non-blank lines. */
+export async function countLines(
+  chunks: Chunks,
+  classify: LineClassifier,
+  onChunk?: (bytes: number, h: Histogram) => void,
+): Promise<Histogram> {
+  const h = newHistogram();
+  const text = (line: string, cut: boolean) => {
+    if (!isBlank(line)) countLine(h, classify.text(line), cut);
+  };
+  // Most lines are ASCII and hold no wording: they are counted without ever becoming a string.
+  const bytes = (data: Uint8Array, start: number, end: number) => {
+    if (isBlankAscii(data, start, end)) return;
+    const code = classify.asciiBytes(data, start, end);
+    if (code === undefined) text(decodeLine(data, start, end), false);
+    else countLine(h, code, false);
+  };
+  await forEachLine(chunks, { bytes, text }, (n) => onChunk?.(n, h));
   return h;
 }
 
