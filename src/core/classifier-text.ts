@@ -81,11 +81,15 @@ export class TextRules {
 
   scanner(): TextScan {
     this.sealed = true;
-    const automaton = new NeedleAutomaton(this.texts);
+    const texts = this.texts;
     // `firstStatus` reads the text only when it holds its needle.
-    const keys = [...this.keys, this.status].map((id) => this.texts[id] ?? "");
-    const filter = this.keyless ? undefined : NeedleFilter.of(keys);
-    return new TextScan(automaton, filter, this.status, this.permissionDenied, this.bits(this.spawnIds));
+    const keys = [...this.keys, this.status].map((id) => texts[id] ?? "");
+    const keyless = this.keyless;
+    const machine = (): Machine => ({
+      automaton: new NeedleAutomaton(texts),
+      filter: keyless ? undefined : NeedleFilter.of(keys),
+    });
+    return new TextScan(texts, machine, this.status, this.permissionDenied, this.bits(this.spawnIds));
   }
 
   // A wording matches no text that holds none of `ids`; none at all: any text may match it.
@@ -158,6 +162,18 @@ const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
 const EMPTY_BYTES = new Uint8Array(0);
 const ASCII = new TextDecoder();
 
+/** The automaton over every needle, and the filter that lets a log line skip it; built on first need. */
+interface Machine {
+  readonly automaton: NeedleAutomaton;
+  // Undefined when some wording needs no needle (or one too short to filter on): then every text is scanned.
+  readonly filter: NeedleFilter | undefined;
+}
+
+// Building the automaton costs a one-message `diagnose` most of its start-up: the first few short texts look
+// for each needle directly (the same bits: needles are lower-case ASCII, looked for in the lower-cased text).
+const DIRECT_SCANS = 8;
+const DIRECT_MAX_LENGTH = 4096;
+
 /** One text at a time: `scan` resets it, so a classifier reuses a single instance. */
 export class TextScan {
   // Undefined while the text is still only `bytes`, an ASCII line not decoded until a check needs it.
@@ -168,26 +184,40 @@ export class TextScan {
   private lowered: string | undefined;
   private aligned: string | undefined;
   private readonly present: NeedleBits;
+  private built: Machine | undefined;
+  private directScans = 0;
 
   constructor(
-    private readonly automaton: NeedleAutomaton,
-    // Undefined when some wording needs no needle (or one too short to filter on): then every text is scanned.
-    private readonly filter: NeedleFilter | undefined,
+    private readonly needles: readonly string[],
+    private readonly build: () => Machine,
     private readonly status: number,
     private readonly permissionDenied: number,
     private readonly spawnGate: NeedleBits,
   ) {
-    this.present = new Int32Array(automaton.words);
+    this.present = new Int32Array(Math.max(1, Math.ceil(needles.length / 32)));
+  }
+
+  private machine(): Machine {
+    this.built ??= this.build();
+    return this.built;
   }
 
   scan(raw: string): this {
     this.clear();
     this.present.fill(0);
     this.raw = raw;
+    if (!this.built && raw.length <= DIRECT_MAX_LENGTH && this.directScans++ < DIRECT_SCANS) {
+      const lower = this.lower();
+      this.needles.forEach((needle, id) => {
+        if (lower.includes(needle)) this.present[id >> 5] = (this.present[id >> 5] ?? 0) | (1 << (id & 31));
+      });
+      return this;
+    }
+    const { automaton } = this.machine();
     // Some non-ASCII letters lower-case to ASCII (the Kelvin sign to `k`): such a text is scanned lower-cased.
-    if (!this.automaton.scanAscii(raw, this.present)) {
+    if (!automaton.scanAscii(raw, this.present)) {
       this.present.fill(0);
-      this.automaton.scanLower(this.lower(), this.present);
+      automaton.scanLower(this.lower(), this.present);
     }
     return this;
   }
@@ -198,11 +228,12 @@ export class TextScan {
    * "not-ascii", nothing was scanned.
    */
   scanAsciiBytes(bytes: Uint8Array, start: number, end: number): "not-ascii" | "none" | "scanned" {
-    const glance = this.filter?.glance(bytes, start, end) ?? "needle";
+    const { automaton, filter } = this.machine();
+    const glance = filter?.glance(bytes, start, end) ?? "needle";
     if (glance !== "needle") return glance;
     this.clear();
     this.present.fill(0);
-    if (!this.automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
+    if (!automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
     this.raw = undefined;
     this.bytes = bytes;
     this.start = start;

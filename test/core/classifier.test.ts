@@ -10,7 +10,7 @@ import {
   ERRNOS,
   TRANSPORTS,
 } from "../../src/core/classifier.ts";
-import { TextRules } from "../../src/core/classifier-text.ts";
+import { TextRules, type TextScan } from "../../src/core/classifier-text.ts";
 import * as W from "../../src/core/classifier-wordings.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode, isDiagnosticCode } from "../../src/core/codes.ts";
 import { holdsPlainly } from "../support/plain-reading.ts";
@@ -952,6 +952,26 @@ describe("compiled wordings", () => {
           }
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+
+  test("the first short texts, searched needle by needle, answer as the automaton does", () => {
+    const answers = (scanner: TextScan, text: string) => {
+      const scan = scanner.scan(text);
+      return [...sets.map((set) => scan.any(set)), ...tables.map((table) => scan.first(table))];
+    };
+    const rules = new TextRules();
+    const sets = Object.values(SETS).map((wordings) => rules.set(wordings));
+    const tables = Object.values(TABLES).map((table) => rules.table(table));
+    fc.assert(
+      fc.property(fc.array(wordingText, { minLength: 1, maxLength: 8 }), (texts) => {
+        const direct = rules.scanner();
+        // A text past the direct search's length builds the automaton, which every later text then goes through.
+        const automaton = rules.scanner();
+        automaton.scan("x".repeat(5000));
+        for (const text of texts) expect(answers(direct, text)).toEqual(answers(automaton, text));
+      }),
       { numRuns: 500 },
     );
   });
