@@ -2,7 +2,7 @@
 import type { ClassifyFacts, Transport } from "./classify-facts.ts";
 import type { Config, Server } from "./config-schema.ts";
 import { wouldIsolate } from "./isolation.ts";
-import type { PROTOCOLS } from "./payload-schema.ts";
+import type { PROTOCOLS } from "./payload-values.ts";
 import { protocolKind } from "./servers.ts";
 
 // `auto` has no transport: the proxy picks one at run time, so the classifier is told nothing.

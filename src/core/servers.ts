@@ -1,7 +1,7 @@
 // What the payload may say about configured servers: counts and fixed enums, never names or URLs.
 import type { Config } from "./config-schema.ts";
 import { wouldIsolate } from "./isolation.ts";
-import { OAUTH_PROVIDERS, PROTOCOLS } from "./payload-schema.ts";
+import { OAUTH_PROVIDERS, PROTOCOLS } from "./payload-values.ts";
 
 type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 type Protocol = (typeof PROTOCOLS)[number];

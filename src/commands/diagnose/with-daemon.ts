@@ -31,9 +31,9 @@ export async function classifyWithDaemon(
     ...(Object.keys(input.facts).length ? { facts: input.facts } : {}),
     record,
   };
-  if (!v.is(ClassifyBodySchema, body) || JSON.stringify(body).length > MAX_BODY_BYTES - 1024) return null;
   const daemon = await daemonFor(ctx, loaded?.config);
   if (!daemon) return null;
+  if (!v.is(ClassifyBodySchema, body) || JSON.stringify(body).length > MAX_BODY_BYTES - 1024) return null;
   let answer: { status: number; text: string };
   try {
     answer = await askDaemon(daemon, "POST", "/api/v1/diagnostics/classify", { body, timeoutMs: 30_000 });
