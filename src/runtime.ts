@@ -6,6 +6,7 @@ declare const Bun:
       file(path: string): BunFile;
       write(to: unknown, bytes: Uint8Array): Promise<number>;
       stdout: unknown;
+      unsafe?: { setJITPolicy?(scale: number): void };
     }
   | undefined;
 interface BunFile {
@@ -155,4 +156,13 @@ export async function writeStdoutBytes(bytes: Uint8Array): Promise<void> {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
+}
+
+/**
+ * The binary starts with JavaScriptCore's tier-up thresholds scaled up (scripts/build-flags.ts), so a short
+ * command's run-once code stays in the interpreter. Long work (a server, a log's million lines) calls this
+ * first, to be compiled as usual. A no-op under Deno and in Bun builds without the policy.
+ */
+export function useNormalJit(): void {
+  if (typeof Bun !== "undefined") Bun.unsafe?.setJITPolicy?.(1);
 }

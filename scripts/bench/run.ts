@@ -2,10 +2,10 @@
 // Needs hyperfine and python3 (Debian: apt-get install hyperfine). Figures go to stdout and .bench/.
 // Targets are issue 15's, stated as ratios to the floor built by the same Bun with the same flags; the completion
 // entry point is held against `version` in the same run (at most 1.15×).
-import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { buildFlags } from "../build-flags.ts";
+import { steadyHome } from "./home.ts";
 import { ROOT, sh } from "./shell.ts";
 
 const out = join(ROOT, ".bench");
@@ -24,26 +24,12 @@ sh([bun, "scripts/build.ts"]);
 sh([bun, "build", "scripts/bench/hello.ts", ...buildFlags, `--outfile=${hello}`]);
 sh([bun, "build", "scripts/bench/least-payload.ts", ...buildFlags, `--outfile=${leastPayload}`]);
 
-// A steady-state install: a real config with servers, an id already made, telemetry on.
-const home = await mkdtemp(join(tmpdir(), "mcpproxy-bench-"));
-await mkdir(join(home, ".mcpproxy"), { recursive: true });
-// A `docker` on PATH whose engine does not answer: the CLI is found, the engine ping finds no socket.
-const bin = join(home, "bin");
-await mkdir(bin);
-await writeFile(
-  join(bin, "docker"),
-  "#!/bin/sh\necho 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' >&2\nexit 1\n",
-);
-await chmod(join(bin, "docker"), 0o755);
 // `telemetry send` posts to a loopback collector in its own process (spawnSync below blocks this one).
 const collector = Bun.spawn([bun, "scripts/bench/loopback-receiver.ts"], { cwd: ROOT, stdout: "pipe" });
 const reader = collector.stdout.getReader();
 const endpoint = new TextDecoder().decode((await reader.read()).value).trim();
 process.on("exit", () => collector.kill());
-const config = JSON.parse(await readFile(join(ROOT, "test/fixtures/configs/e2e-config.json"), "utf8"));
-config.telemetry = { ...config.telemetry, enabled: true, endpoint, notice_shown: true };
-await writeFile(join(home, ".mcpproxy/mcp_config.json"), `${JSON.stringify(config, null, 2)}\n`);
-const env = { HOME: home, PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}` };
+const { env } = await steadyHome(endpoint);
 sh([binary, "telemetry", "show-payload"], env);
 sh([binary, "telemetry", "send"], env);
 

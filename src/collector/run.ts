@@ -6,6 +6,7 @@ import { openCollectorDb } from "../io/collector-db.ts";
 import { listen } from "../io/http-listen.ts";
 import { log } from "../io/log.ts";
 import { writeStdout } from "../io/output.ts";
+import { useNormalJit } from "../runtime.ts";
 import { type CollectorState, collectorHandler } from "./server.ts";
 import { batchWriter } from "./writer.ts";
 
@@ -68,6 +69,7 @@ export async function runCollector(options: CollectorOptions): Promise<void> {
     );
   });
   await writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
+  useNormalJit();
   log(
     "info",
     `storing heartbeats in ${printable(options.db)}; the report: ${listenUrl(bound.host, bound.port)}/`,

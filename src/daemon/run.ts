@@ -11,6 +11,7 @@ import { type Bound, listen } from "../io/http-listen.ts";
 import { log, onceLog } from "../io/log.ts";
 import { writeStdout } from "../io/output.ts";
 import { ownStart } from "../io/process-info.ts";
+import { useNormalJit } from "../runtime.ts";
 import { countStore } from "./flush.ts";
 import { startHeartbeatLoop } from "./heartbeat.ts";
 import { liveConfig } from "./live-config.ts";
@@ -102,6 +103,7 @@ export async function runLocked(
   }
   await noteOutcome(ctx, "success", true);
   await writeStdout(`listening on ${listenUrl(bound.host, bound.port)}\n`);
+  useNormalJit();
   await showFirstRunNotice(ctx, d.config.loaded.config);
   log(
     "info",

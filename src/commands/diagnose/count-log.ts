@@ -11,6 +11,7 @@ import {
 } from "../../core/log-histogram.ts";
 import { type Chunks, decodeLine, forEachLine, openLog } from "../../io/log-lines.ts";
 import { formatTable } from "../../io/output.ts";
+import { useNormalJit } from "../../runtime.ts";
 
 // A progress line on a terminal's stderr for logs that take more than a second; redrawn at most 4 times a second.
 function progressLine(label: string, size: number, lines: () => number) {
@@ -34,6 +35,7 @@ function progressLine(label: string, size: number, lines: () => number) {
 }
 
 export async function countLog(ctx: Context, path: string, classify: LineClassifier) {
+  useNormalJit();
   const log = path === "-" ? { path: "stdin", size: 0, chunks: process.stdin } : await openLog(path);
   let lines = 0;
   const progress = ctx.tty.stderr ? progressLine(log.path, log.size, () => lines) : undefined;
