@@ -1,27 +1,10 @@
 // What each MCPX_* code means to the user: severity, message, fix steps and docs page.
-import * as v from "valibot";
+import type { CatalogEntry, FixStep } from "./catalog-schema.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode, normaliseCodeName } from "./codes.ts";
 
+export type { CatalogEntry, FixStep } from "./catalog-schema.ts";
+
 const DOCS_BASE = "https://docs.mcpproxy.app/errors/";
-
-export const FixStepSchema = v.strictObject({
-  type: v.picklist(["link", "command", "button"]),
-  label: v.pipe(v.string(), v.nonEmpty()),
-  command: v.optional(v.pipe(v.string(), v.nonEmpty())),
-  url: v.optional(v.pipe(v.string(), v.url())),
-  fixer_key: v.optional(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/))),
-  destructive: v.optional(v.boolean()),
-});
-export type FixStep = v.InferOutput<typeof FixStepSchema>;
-
-export const CatalogEntrySchema = v.strictObject({
-  code: v.picklist(DIAGNOSTIC_CODES),
-  severity: v.picklist(["info", "warn", "error"]),
-  user_message: v.pipe(v.string(), v.nonEmpty()),
-  fix_steps: v.pipe(v.array(FixStepSchema), v.minLength(1)),
-  docs_url: v.pipe(v.string(), v.regex(/^https:\/\/docs\.mcpproxy\.app\/errors\/MCPX_[A-Z0-9_]+$/)),
-});
-export type CatalogEntry = v.InferOutput<typeof CatalogEntrySchema>;
 
 const command = (label: string, cmd: string, destructive?: true): FixStep =>
   destructive

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import * as v from "valibot";
-import { CATALOG, CatalogEntrySchema, catalogEntry, closestCodes } from "../../src/core/catalog.ts";
+import { CATALOG, catalogEntry, closestCodes } from "../../src/core/catalog.ts";
+import { CatalogEntrySchema } from "../../src/core/catalog-schema.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../../src/core/codes.ts";
 
 const sentences = (text: string) => text.split(/[.!?](?:\s|$)/).filter((part) => part.trim() !== "");

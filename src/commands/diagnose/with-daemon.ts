@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { Context } from "../../context.ts";
 import { ClassifyBodySchema, MAX_BODY_BYTES } from "../../core/api-bodies.ts";
-import { type CatalogEntry, CatalogEntrySchema } from "../../core/catalog.ts";
+import { type CatalogEntry, CatalogEntrySchema } from "../../core/catalog-schema.ts";
 import type { ClassifyFacts } from "../../core/classify-facts.ts";
 import { decideForConfig, whyOff } from "../../core/optout.ts";
 import type { LoadedConfig } from "../../io/config-store.ts";
