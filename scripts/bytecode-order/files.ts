@@ -7,6 +7,7 @@ export const RECORDED: ReadonlyArray<{ name: string; argv: string[] }> = [
   { name: "status", argv: ["telemetry", "status", "--json"] },
   { name: "diagnose", argv: ["diagnose", "connection refused"] },
   { name: "version", argv: ["version"] },
+  { name: "codes", argv: ["diagnostics", "codes", "MCPX_HTTP_401"] },
 ];
 
 export const ORDER_FILES = RECORDED.map(({ name }) => join(import.meta.dir, `${name}.order`));
