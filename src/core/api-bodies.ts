@@ -1,6 +1,6 @@
 // The daemon API's request bodies: valibot schemas, and a refusal that names the field (`events.3.tool`).
 import * as v from "valibot";
-import { ClassifyFactsSchema } from "./classify-facts.ts";
+import { ClassifyFactsSchema } from "./classify-facts-schema.ts";
 import type { CounterEvent } from "./counters.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
