@@ -3,10 +3,9 @@
 import type { ArgsDef } from "citty";
 import { type AnyCommand, parseCommandArgs, type Resolved, resolveCommand, resolveValue } from "./args.ts";
 import { commands } from "./commands/index.ts";
-import { outputFrom } from "./context.ts";
 import { printable } from "./core/printable.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
-import { globalArgs } from "./global-args.ts";
+import { globalArgs, outputFrom } from "./global-args.ts";
 import { StdoutClosed, stripAnsi, writeStdout } from "./io/output.ts";
 import { buildVersion, processEnv } from "./runtime.ts";
 

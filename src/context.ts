@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import type { Env } from "./core/env.ts";
 import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
-import type { GlobalArgs } from "./global-args.ts";
+import { type GlobalArgs, outputFrom } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
 import { readMachinePolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
@@ -27,22 +27,6 @@ export interface Context {
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** The administrator's policy file as read when the command started; it outranks every other source. */
   policy: Policy;
-}
-
-/** What cli.ts knows before any command runs: enough to print an error the right way. */
-export function outputFrom(args: GlobalArgs, env: Env = processEnv(), isTTY = () => isTerminal(1)): Output {
-  if (args.json && args.output !== undefined && args.output !== "json") {
-    throw usageError(`--json and -o ${args.output} ask for different output`, "give one of them");
-  }
-  const noColorEnv = (env.NO_COLOR ?? "") !== "";
-  return {
-    json: !!args.json || args.output === "json",
-    // Asked only when a view paints: finding out whether fd 1 is a terminal costs a Bun start-up ~1 ms.
-    get color() {
-      return !noColorEnv && !args["no-color"] && isTTY();
-    },
-    verbose: !!args.verbose,
-  };
 }
 
 // The runtime turns bytes that are not UTF-8 into U+FFFD (Bun) or refuses to read them (Deno, see runtime.ts):

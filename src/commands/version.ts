@@ -1,7 +1,6 @@
 // `mcpproxy version`: the build's version, runtime and platform. It reads no file, not even the policy.
 import { defineCommand } from "../args.ts";
-import { outputFrom } from "../context.ts";
-import { globalArgs } from "../global-args.ts";
+import { globalArgs, outputFrom } from "../global-args.ts";
 import { printResult } from "../io/output.ts";
 import { buildVersion, platformNames, runtimeVersion } from "../runtime.ts";
 

@@ -1,10 +1,9 @@
 // `mcpproxy diagnostics codes [CODE]`: the catalog as a table, or one entry in full.
 import { defineCommand } from "../../args.ts";
-import { outputFrom } from "../../context.ts";
 import type { CatalogEntry } from "../../core/catalog.ts";
 import { DIAGNOSTIC_CODES } from "../../core/codes.ts";
 import { usageError } from "../../errors.ts";
-import { globalArgs } from "../../global-args.ts";
+import { globalArgs, outputFrom } from "../../global-args.ts";
 import type { Output } from "../../io/output.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
 import { entryView, SEVERITY_COLOUR } from "./entry-view.ts";

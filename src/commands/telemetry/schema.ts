@@ -1,7 +1,6 @@
 // `mcpproxy telemetry schema`: the payload's JSON Schema, generated from the valibot schema.
 import { defineCommand } from "../../args.ts";
-import { outputFrom } from "../../context.ts";
-import { globalArgs } from "../../global-args.ts";
+import { globalArgs, outputFrom } from "../../global-args.ts";
 
 export default defineCommand({
   meta: { name: "schema", description: "Print the JSON Schema of the heartbeat payload" },
