@@ -2,7 +2,7 @@
 import { posix, win32 } from "node:path";
 import type { Env } from "../core/env.ts";
 import type { DockerCliSource } from "../core/payload-schema.ts";
-import { readText, statPath } from "./quick-read.ts";
+import { holdsNoBytes, readText, statPath } from "./quick-read.ts";
 
 export type { DockerCliSource };
 
@@ -149,6 +149,7 @@ function memoryFile(input: DockerCliInput): string {
 }
 
 async function readMemory(input: DockerCliInput): Promise<string> {
+  if (holdsNoBytes(memoryFile(input))) return "";
   try {
     const parsed: unknown = JSON.parse(await readText(memoryFile(input), MEMORY_MAX_BYTES));
     const { path, source } = (parsed ?? {}) as { path?: unknown; source?: unknown };

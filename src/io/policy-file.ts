@@ -1,9 +1,10 @@
 // Reads the system policy file: a small regular file, read with a bound; never waits, never writes.
+import { dirname } from "node:path";
 import type { Env } from "../core/env.ts";
 import { type Policy, parsePolicy, policyPath } from "../core/policy.ts";
 import { errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
-import { quickRead } from "./quick-read.ts";
+import { holdsNoBytes, quickRead } from "./quick-read.ts";
 
 const MAX_POLICY_BYTES = 64 * 1024;
 
@@ -53,5 +54,8 @@ async function readPolicyCarefully(path: string): Promise<Policy> {
 export async function readMachinePolicy(env: Env, platform: string): Promise<Policy> {
   const path = policyPath(env, platform);
   if (path.includes("\uFFFD")) return { state: "invalid", path, problem: "its path is not UTF-8" };
+  // Most machines have no policy folder. The default one sits in /etc (or %ProgramData%), which every user can
+  // search, so a folder that holds no bytes holds no policy: no read, no wait for Bun's I/O threads.
+  if (!env.MCPPROXY_POLICY_FILE?.trim() && holdsNoBytes(dirname(path))) return { state: "absent", path };
   return readPolicy(path);
 }

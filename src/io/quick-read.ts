@@ -22,6 +22,15 @@ export async function quickRead(path: string, max: number): Promise<Uint8Array |
   }
 }
 
+/**
+ * True when Bun's synchronous stat finds no bytes at the path: nothing there, an empty file, or a path it cannot
+ * stat. For a reader to whom each of those means "nothing", that answer needs no read, and so no wait for Bun's
+ * I/O threads (the first costs a start-up ~3.5 ms). Always false under Deno, which then reads as before.
+ */
+export function holdsNoBytes(path: string): boolean {
+  return bunFile(path)?.size === 0;
+}
+
 /** A file's text as `readFile(path, "utf8")` gives it (a BOM kept, bad bytes replaced); it throws as that does. */
 export async function readText(path: string, max: number): Promise<string> {
   const quick = await quickRead(path, max);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import * as v from "valibot";
 import type { StartupOutcome } from "../core/payload-schema.ts";
 import { DaemonStateSchema } from "../core/startup-outcome.ts";
-import { readText } from "./quick-read.ts";
+import { holdsNoBytes, readText } from "./quick-read.ts";
 
 const FILE = "daemon-state.json";
 // A record is ~100 bytes; anything much larger is not one.
@@ -13,6 +13,7 @@ export const startupStorePath = (dataDir: string) => join(dataDir, FILE);
 
 /** The recorded outcome, or null when none was recorded (or the file is unreadable: it is only a hint). */
 export async function readStartupOutcome(dataDir: string): Promise<StartupOutcome | null> {
+  if (holdsNoBytes(startupStorePath(dataDir))) return null;
   try {
     const text = await readText(startupStorePath(dataDir), MAX_BYTES);
     const result = v.safeParse(DaemonStateSchema, JSON.parse(text));
