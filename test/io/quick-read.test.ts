@@ -1,14 +1,17 @@
-import { describe, expect, test } from "bun:test";
-import { mkdir, writeFile } from "node:fs/promises";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { holdsNoBytes, pathExists, quickRead, readText, statPath } from "../../src/io/quick-read.ts";
 import { tempDir } from "../support/cli.ts";
 
 const linux = process.platform === "linux";
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 async function scratch() {
   const dir = await tempDir("mcpx-quick-");
+  dirs.push(dir);
   await writeFile(join(dir, "plain.json"), '{"a":1}\n');
   await writeFile(join(dir, "empty.json"), "");
   await writeFile(join(dir, "big.json"), "x".repeat(100));
