@@ -5,7 +5,6 @@ import { printable } from "../../core/printable.ts";
 import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { printNotice, writeStdout } from "../../io/output.ts";
-import { nextPayload } from "./next-payload.ts";
 
 export default defineCommand({
   meta: {
@@ -20,11 +19,18 @@ export default defineCommand({
     },
   },
   async run({ args }) {
-    // The gate's code loads while the files below are read.
-    const gate = Promise.all([import("../../core/privacy-gate.ts"), import("node:os")]);
     const ctx = await loadContext(args);
-    // The config first: when it is broken (exit 4) nothing else is read or said.
-    const { config } = await loadConfig(ctx.configPath);
+    // The config first: when it is broken (exit 4) nothing else is read or said. The code that builds the
+    // payload and the privacy gate load while Bun's I/O threads read it.
+    const loading = loadConfig(ctx.configPath);
+    const code = Promise.all([
+      import("./next-payload.ts"),
+      import("../../core/privacy-gate.ts"),
+      import("node:os"),
+    ]);
+    const [{ config }, [{ nextPayload }, { privacySecrets, checkPrivacy }, { hostname }]] = await Promise.all(
+      [loading, code],
+    );
     const { body, payload } = await nextPayload(ctx, config);
     if (args.sha256) {
       const { sha256Hex } = await import("../../io/ledger-store.ts");
@@ -33,7 +39,6 @@ export default defineCommand({
       await writeStdout(body);
     }
     // Shown even when the gate would block it; stderr then says which rule would.
-    const [{ privacySecrets, checkPrivacy }, { hostname }] = await gate;
     const block = checkPrivacy(body, payload, privacySecrets(ctx.env, hostname(), ctx.home));
     if (block) {
       printNotice(

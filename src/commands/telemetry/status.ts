@@ -2,15 +2,12 @@
 // shows every source of the decision.
 import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
-import { NO_DAEMON } from "../../core/daemon-info.ts";
 import { decideForConfig } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";
 import { statusView } from "../../core/status-view.ts";
 import { globalArgs } from "../../global-args.ts";
 import { loadConfig } from "../../io/config-store.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
-import { daemonFor } from "../find-daemon.ts";
-import { printStatus } from "./print-status.ts";
 
 export default defineCommand({
   meta: {
@@ -26,7 +23,14 @@ export default defineCommand({
   },
   async run({ args }) {
     const ctx = await loadContext(args);
-    const { config } = await loadConfig(ctx.configPath);
+    // The daemon lookup and the views load while Bun's I/O threads read the config.
+    const loading = loadConfig(ctx.configPath);
+    const code = Promise.all([
+      import("../find-daemon.ts"),
+      import("./print-status.ts"),
+      import("../../core/daemon-info.ts"),
+    ]);
+    const { config } = await loading;
     if (args.explain) {
       const { explainDecision } = await import("../../core/explain.ts");
       const view = explainDecision({ ...ctx, config, configPath: ctx.configPath });
@@ -47,6 +51,7 @@ export default defineCommand({
     }
     // The decision is this terminal's (its environment and the policy); the daemon only says that it runs.
     const decision = decideForConfig(ctx, config);
+    const [{ daemonFor }, { printStatus }, { NO_DAEMON }] = await code;
     const found = await daemonFor(ctx, config);
     const daemon = found ? { running: true, address: found.url, pid: found.pid } : NO_DAEMON;
     const view = statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir });
