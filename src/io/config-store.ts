@@ -1,9 +1,8 @@
-// Reads mcp_config.json, validated; writes go through config-write.ts, loaded only by a command that writes,
-// so a read-only start-up never loads node:fs (see runtime.ts).
+// Reads mcp_config.json (config-read.ts), validated; writes go through config-write.ts, loaded only by a command
+// that writes, so a read-only start-up never loads node:fs (see runtime.ts).
 import { type Config, validateConfig } from "../core/config-schema.ts";
 import { CliError, ExitCode } from "../errors.ts";
-import { checkDepth, decodeConfig, MAX_BYTES } from "./config-encoding.ts";
-import { quickRead } from "./quick-read.ts";
+import { type ConfigText, readConfig } from "./config-read.ts";
 
 export interface LoadedConfig {
   path: string;
@@ -44,25 +43,13 @@ export async function parseConfig(path: string, text: string, exists: boolean): 
   return result.config;
 }
 
-/** The config's text: a plain file read quickly, else by the careful reader, which names what is wrong. */
-async function readConfig(path: string): Promise<{ text: string; exists: boolean }> {
-  // A path ending in "/" and anything under /dev or /proc (streams, devices) get the careful reader's words.
-  if (!path.endsWith("/") && !/^\/(dev|proc)\//.test(path)) {
-    const quick = await quickRead(path, MAX_BYTES);
-    if (quick === "absent") return { text: "", exists: false };
-    if (quick) {
-      const text = decodeConfig(path, quick);
-      checkDepth(path, text);
-      return { text, exists: true };
-    }
-  }
-  const { readConfigFile } = await import("./config-file.ts");
-  return readConfigFile(path);
+export async function loadConfig(path: string): Promise<LoadedConfig> {
+  return configFrom(path, await readConfig(path));
 }
 
-export async function loadConfig(path: string): Promise<LoadedConfig> {
-  const { text, exists } = await readConfig(path);
-  return { path, exists, config: await parseConfig(path, text, exists) };
+/** The config in text read by `readConfig` (config-read.ts), checked: a caller may start the read first. */
+export async function configFrom(path: string, read: ConfigText): Promise<LoadedConfig> {
+  return { path, exists: read.exists, config: await parseConfig(path, read.text, read.exists) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { printable } from "../../core/printable.ts";
 import { globalArgs } from "../../global-args.ts";
-import { loadConfig } from "../../io/config-store.ts";
+import { readConfig } from "../../io/config-read.ts";
 import { printNotice, writeStdout } from "../../io/output.ts";
 
 export default defineCommand({
@@ -20,17 +20,17 @@ export default defineCommand({
   },
   async run({ args }) {
     const ctx = await loadContext(args);
-    // The config first: when it is broken (exit 4) nothing else is read or said. The code that builds the
-    // payload and the privacy gate load while Bun's I/O threads read it.
-    const loading = loadConfig(ctx.configPath);
-    const code = Promise.all([
-      import("./next-payload.ts"),
-      import("../../core/privacy-gate.ts"),
-      import("node:os"),
-    ]);
-    const [{ config }, [{ nextPayload }, { privacySecrets, checkPrivacy }, { hostname }]] = await Promise.all(
-      [loading, code],
-    );
+    // The config first: when it is broken (exit 4) nothing else is read or said. The code that checks it, builds
+    // the payload and runs the privacy gate loads while Bun's I/O threads read it.
+    const [read, { configFrom }, { nextPayload }, { privacySecrets, checkPrivacy }, { hostname }] =
+      await Promise.all([
+        readConfig(ctx.configPath),
+        import("../../io/config-store.ts"),
+        import("./next-payload.ts"),
+        import("../../core/privacy-gate.ts"),
+        import("node:os"),
+      ]);
+    const { config } = await configFrom(ctx.configPath, read);
     const { body, payload } = await nextPayload(ctx, config);
     if (args.sha256) {
       const { sha256Hex } = await import("../../io/ledger-store.ts");

@@ -6,7 +6,7 @@ import { decideForConfig } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";
 import { statusView } from "../../core/status-view.ts";
 import { globalArgs } from "../../global-args.ts";
-import { loadConfig } from "../../io/config-store.ts";
+import { readConfig } from "../../io/config-read.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
 
 export default defineCommand({
@@ -23,14 +23,15 @@ export default defineCommand({
   },
   async run({ args }) {
     const ctx = await loadContext(args);
-    // The daemon lookup and the views load while Bun's I/O threads read the config.
-    const loading = loadConfig(ctx.configPath);
+    // The code that checks the config, the daemon lookup and the views load while Bun's I/O threads read it.
+    const reading = Promise.all([readConfig(ctx.configPath), import("../../io/config-store.ts")]);
     const code = Promise.all([
       import("../find-daemon.ts"),
       import("./print-status.ts"),
       import("../../core/daemon-info.ts"),
     ]);
-    const { config } = await loading;
+    const [read, { configFrom }] = await reading;
+    const { config } = await configFrom(ctx.configPath, read);
     if (args.explain) {
       const { explainDecision } = await import("../../core/explain.ts");
       const view = explainDecision({ ...ctx, config, configPath: ctx.configPath });
