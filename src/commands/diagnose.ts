@@ -4,6 +4,7 @@ import { type Context, loadContext } from "../context.ts";
 import { ERRNOS, TRANSPORTS } from "../core/classify-facts.ts";
 import { usageError } from "../errors.ts";
 import { globalArgs } from "../global-args.ts";
+import { mayFindDaemon } from "../io/daemon-path.ts";
 import { printNotice, printResult } from "../io/output.ts";
 
 const INPUT_HINT = "give the error text as arguments, pipe it with `-`, or give --file LOG";
@@ -92,13 +93,16 @@ export default defineCommand({
     const text = await readInput(ctx, words);
     const { isBlank } = await import("../core/log-histogram.ts");
     if (isBlank(text)) throw usageError("nothing to classify", INPUT_HINT);
-    const [{ catalogEntry }, { entryView }, { classifyWithDaemon }] = await Promise.all([
+    const [{ catalogEntry }, { entryView }] = await Promise.all([
       import("../core/catalog.ts"),
       import("./diagnostics/entry-view.ts"),
-      import("./diagnose/with-daemon.ts"),
     ]);
-    // One message is an error the user asserts, so even MCPX_UNKNOWN_UNCLASSIFIED is recorded.
-    const asked = await classifyWithDaemon(ctx, { text, facts, record: !!args.record }, loaded);
+    // One message is an error the user asserts, so even MCPX_UNKNOWN_UNCLASSIFIED is recorded. Without a daemon
+    // record the daemon's client (and valibot) never loads.
+    const input = { text, facts, record: !!args.record };
+    const asked = mayFindDaemon(ctx.dataDir)
+      ? await (await import("./diagnose/with-daemon.ts")).classifyWithDaemon(ctx, input, loaded)
+      : null;
     if (asked) {
       await printResult(ctx.out, asked.entry, () => entryView(ctx.out, asked.entry));
       if (asked.notice) printNotice(asked.notice);

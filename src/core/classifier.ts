@@ -3,11 +3,10 @@
 import { type CompiledTable, TextRules, type TextScan, type WordingSet } from "./classifier-text.ts";
 import * as W from "./classifier-wordings.ts";
 import { type ClassifyFacts, ERRNOS, type Errno, TRANSPORTS, type Transport } from "./classify-facts.ts";
-import { ClassifyFactsSchema } from "./classify-facts-schema.ts";
 import type { DiagnosticCode } from "./codes.ts";
 import { isDockerCommand } from "./isolation.ts";
 
-export { type ClassifyFacts, ClassifyFactsSchema, ERRNOS, type Errno, TRANSPORTS, type Transport };
+export { type ClassifyFacts, ERRNOS, type Errno, TRANSPORTS, type Transport };
 
 interface Facts {
   transport: Transport | undefined;

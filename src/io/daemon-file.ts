@@ -1,18 +1,17 @@
 // <dataDir>/daemon.json: where a running daemon listens; written atomically once it listens, removed when it stops.
-import { join } from "node:path";
 import * as v from "valibot";
 import { type DaemonFile, DaemonFileSchema } from "../core/daemon-info.ts";
-import { holdsNoBytes, quickRead } from "./quick-read.ts";
+import { daemonFilePath, mayFindDaemon } from "./daemon-path.ts";
+import { quickRead } from "./quick-read.ts";
 
-const FILE = "daemon.json";
 // A record is ~300 bytes; reading more would let a hostile file make a CLI command read without end.
 const MAX_BYTES = 8192;
 
-export const daemonFilePath = (dataDir: string) => join(dataDir, FILE);
+export { daemonFilePath };
 
 /** The record, or null when there is none or it does not parse (a client then works offline). */
 export async function readDaemonFile(dataDir: string): Promise<DaemonFile | null> {
-  if (holdsNoBytes(daemonFilePath(dataDir))) return null;
+  if (!mayFindDaemon(dataDir)) return null;
   const quick = await quickRead(daemonFilePath(dataDir), MAX_BYTES);
   if (quick === "absent") return null;
   const text = quick ? new TextDecoder().decode(quick) : await readCarefully(dataDir);

@@ -3,15 +3,10 @@ import { toJsonSchema } from "@valibot/to-json-schema";
 import fc from "fast-check";
 import * as v from "valibot";
 import { CATALOG } from "../../src/core/catalog.ts";
-import {
-  type ClassifyFacts,
-  ClassifyFactsSchema,
-  classifyError,
-  ERRNOS,
-  TRANSPORTS,
-} from "../../src/core/classifier.ts";
+import { type ClassifyFacts, classifyError, ERRNOS, TRANSPORTS } from "../../src/core/classifier.ts";
 import { TextRules, type TextScan } from "../../src/core/classifier-text.ts";
 import * as W from "../../src/core/classifier-wordings.ts";
+import { ClassifyFactsSchema } from "../../src/core/classify-facts-schema.ts";
 import { DIAGNOSTIC_CODES, type DiagnosticCode, isDiagnosticCode } from "../../src/core/codes.ts";
 import { holdsPlainly } from "../support/plain-reading.ts";
 
