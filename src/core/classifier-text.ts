@@ -59,24 +59,43 @@ export class TextRules {
   private readonly spawnIds = [" enoent", ...QUOTED_SPAWNS].map((n) => this.needle(n));
 
   set(wordings: readonly Wording[]): WordingSet {
-    const compiled = wordings.map((w) => this.wording(w));
+    return this.compileSet(wordings).set;
+  }
+
+  table(table: RuleTable): CompiledTable {
+    const entries: (readonly [DiagnosticCode, WordingSet])[] = [];
+    const gateIds: number[] = [];
+    let open = false;
+    for (let i = 0; i < table.length; i++) {
+      const [code, wordings] = table[i] as RuleTable[number];
+      const compiled = this.compileSet(wordings);
+      entries.push([code, compiled.set]);
+      for (let k = 0; k < compiled.gateIds.length; k++) gateIds.push(compiled.gateIds[k] as number);
+      open ||= compiled.set.open;
+    }
+    return { gate: this.bits(gateIds), open, entries };
+  }
+
+  // Compiling runs at every start, in the interpreter: indexed loops, and each wording's needle ids kept
+  // rather than read back out of its bits.
+  private compileSet(wordings: readonly Wording[]): { set: WordingSet; gateIds: number[] } {
+    const compiled: CompiledWording[] = [];
     let open = false;
     const gateIds: number[] = [];
-    for (const { needles, checks } of compiled) {
-      const first = firstBit(needles);
+    for (let i = 0; i < wordings.length; i++) {
+      const { wording, ids } = this.wording(wordings[i] as Wording);
+      compiled.push(wording);
+      const first = ids.length === 0 ? -1 : minOf(ids);
+      const checks = wording.checks;
       const spawnOnly = first === -1 && checks.length > 0 && checks.every((c) => c.kind === "spawnOf");
       if (first !== -1) gateIds.push(first);
       else if (spawnOnly) gateIds.push(...this.spawnIds);
       else open = true;
-      this.addKey(spawnOnly ? this.spawnIds : this.longest(needles));
+      this.addKey(spawnOnly ? this.spawnIds : this.longest(ids));
     }
-    return { gate: this.bits(gateIds), open, wordings: compiled };
-  }
-
-  table(table: RuleTable): CompiledTable {
-    const entries = table.map(([code, wordings]) => [code, this.set(wordings)] as const);
-    const gateIds = entries.flatMap(([, set]) => bitIds(set.gate));
-    return { gate: this.bits(gateIds), open: entries.some(([, set]) => set.open), entries };
+    // Sorted and unique, as reading them back out of the bits gave them.
+    const unique = [...new Set(gateIds)].sort((a, b) => a - b);
+    return { set: { gate: this.bits(gateIds), open, wordings: compiled }, gateIds: unique };
   }
 
   scanner(): TextScan {
@@ -98,14 +117,20 @@ export class TextRules {
     for (const id of ids) this.keys.add(id);
   }
 
-  // Of the needles a wording needs, the longest is the one least often found in text that holds no other.
-  private longest(needles: NeedleBits): number[] {
-    const ids = bitIds(needles);
-    const length = (id: number) => this.texts[id]?.length ?? 0;
-    return ids.length === 0 ? [] : [ids.reduce((a, b) => (length(b) > length(a) ? b : a))];
+  // Of the needles a wording needs, the longest is the one least often found in text that holds no other
+  // (of equal ones, the lowest id, as a walk over its bits would find first).
+  private longest(ids: readonly number[]): number[] {
+    let best = -1;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      const length = this.texts[id]?.length ?? 0;
+      const bestLength = best === -1 ? -1 : (this.texts[best]?.length ?? 0);
+      if (length > bestLength || (length === bestLength && id < best)) best = id;
+    }
+    return best === -1 ? [] : [best];
   }
 
-  private wording(wording: Wording): CompiledWording {
+  private wording(wording: Wording): { wording: CompiledWording; ids: number[] } {
     const ids: number[] = [];
     const checks: Check[] = [];
     // A literal the automaton can look for becomes a needle; any other is looked for in the text itself.
@@ -124,7 +149,7 @@ export class TextRules {
       else if ("spawnEacces" in t) literal(" eacces", { kind: "spawnEacces" });
       else checks.push({ kind: "spawnOf", docker: t.spawnOf === "docker" });
     }
-    return { needles: this.bits(ids), checks };
+    return { wording: { needles: this.bits(ids), checks }, ids };
   }
 
   private needle(text: string): number {
@@ -140,25 +165,24 @@ export class TextRules {
 
   // Only as many words as the highest id needs: fewer words to test for each text.
   private bits(ids: readonly number[]): NeedleBits {
-    const bits = new Int32Array(ids.length === 0 ? 0 : (Math.max(...ids) >> 5) + 1);
-    for (const id of ids) bits[id >> 5] = (bits[id >> 5] ?? 0) | (1 << (id & 31));
+    let max = -1;
+    for (let i = 0; i < ids.length; i++) max = Math.max(max, ids[i] as number);
+    const bits = new Int32Array(max === -1 ? 0 : (max >> 5) + 1);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      bits[id >> 5] = (bits[id >> 5] ?? 0) | (1 << (id & 31));
+    }
     return bits;
   }
 }
 
-// Set bits only, lowest first: compiling runs at every start, uncompiled, so each step counts.
-function bitIds(bits: NeedleBits): number[] {
-  const ids: number[] = [];
-  for (let w = 0; w < bits.length; w++) {
-    for (let word = bits[w] ?? 0; word !== 0; word &= word - 1)
-      ids.push(w * 32 + 31 - Math.clz32(word & -word));
-  }
-  return ids;
-}
-
 const isTermList = (wording: Wording): wording is readonly Term[] => Array.isArray(wording);
 const isAscii = (text: string) => !/[\u0080-\uffff]/.test(text);
-const firstBit = (bits: NeedleBits): number => bitIds(bits)[0] ?? -1;
+const minOf = (ids: readonly number[]): number => {
+  let min = ids[0] as number;
+  for (let i = 1; i < ids.length; i++) min = Math.min(min, ids[i] as number);
+  return min;
+};
 const EMPTY_BYTES = new Uint8Array(0);
 const ASCII = new TextDecoder();
 
