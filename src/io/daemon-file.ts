@@ -7,8 +7,6 @@ import { quickRead } from "./quick-read.ts";
 // A record is ~300 bytes; reading more would let a hostile file make a CLI command read without end.
 const MAX_BYTES = 8192;
 
-export { daemonFilePath };
-
 /** The record, or null when there is none or it does not parse (a client then works offline). */
 export async function readDaemonFile(dataDir: string): Promise<DaemonFile | null> {
   if (!mayFindDaemon(dataDir)) return null;

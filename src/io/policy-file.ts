@@ -17,7 +17,7 @@ function decodePolicy(path: string, bytes: Uint8Array): Policy {
 }
 
 /** The policy at `path`; a missing file is no policy, any other trouble an invalid one (which means off). */
-export async function readPolicy(path: string): Promise<Policy> {
+async function readPolicy(path: string): Promise<Policy> {
   const quick = await quickRead(path, MAX_POLICY_BYTES);
   if (quick === "absent") return { state: "absent", path };
   return quick ? decodePolicy(path, quick) : readPolicyCarefully(path);
