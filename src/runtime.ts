@@ -4,15 +4,18 @@ declare const Bun:
   | {
       version: string;
       file(path: string): BunFile;
+      which(command: string): string | null;
       write(to: unknown, bytes: Uint8Array): Promise<number>;
       stdout: unknown;
       unsafe?: { setJITPolicy?(scale: number): void };
     }
   | undefined;
-interface BunFile {
+export interface BunFile {
   stat(): Promise<FileInfo>;
-  bytes(): Promise<Uint8Array>;
+  stream(): ReadableStream<Uint8Array>;
   readonly size: number;
+  /** A synchronous stat; 2^52 - 1 when the path cannot be stat'ed. */
+  readonly lastModified: number;
 }
 /** What a stat says that our readers look at. */
 export interface FileInfo {
@@ -136,6 +139,15 @@ export function fetchProxy(proxy: string | null): ProxyInit {
  */
 export function bunFile(path: string): BunFile | undefined {
   return typeof Bun === "undefined" ? undefined : Bun.file(path);
+}
+
+/**
+ * Whether an absolute path is a file this user may run, from Bun's synchronous which (a stat and access(X_OK));
+ * undefined under Deno, or for a relative path, which `which` would look up on PATH instead.
+ */
+export function runnableAt(path: string): boolean | undefined {
+  if (typeof Bun === "undefined" || !path.startsWith("/")) return undefined;
+  return Bun.which(path) !== null;
 }
 
 /** Writes all of `bytes` to stdout; a failure rejects with the errno in `code` (EPIPE, ENOSPC, …). */

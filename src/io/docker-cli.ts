@@ -2,6 +2,7 @@
 import { posix, win32 } from "node:path";
 import type { Env } from "../core/env.ts";
 import type { DockerCliSource } from "../core/payload-schema.ts";
+import { runnableAt } from "../runtime.ts";
 import { holdsNoBytes, readText, statPath } from "./quick-read.ts";
 
 export type { DockerCliSource };
@@ -43,6 +44,8 @@ const linuxCandidates = ["/usr/bin/docker", "/usr/local/bin/docker", "/snap/bin/
 const pathOf = (platform: string) => (platform === "win32" ? win32 : posix);
 
 async function isExecutable(file: string, platform: string): Promise<boolean> {
+  const runnable = platform === "win32" ? undefined : runnableAt(file);
+  if (runnable !== undefined) return runnable;
   try {
     const info = await statPath(file);
     // Windows has no x bit: the PATHEXT extension is what makes a file runnable there.

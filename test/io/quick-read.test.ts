@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { holdsNoBytes, pathExists, quickRead, readText, statPath } from "../../src/io/quick-read.ts";
+import { runnableAt } from "../../src/runtime.ts";
 import { tempDir } from "../support/cli.ts";
 
 const linux = process.platform === "linux";
@@ -93,5 +94,41 @@ describe("holdsNoBytes, statPath, pathExists", () => {
     expect(await pathExists(join(dir, "empty.json"))).toBe(true);
     expect(await pathExists(join(dir, "missing.json"))).toBe(false);
     expect(await statPath(join(dir, "missing.json")).catch((e) => e.code)).toBe("ENOENT");
+  });
+
+  test.if(linux)(
+    "existence without a read: a dangling link and a path through a file do not exist",
+    async () => {
+      const dir = await scratch();
+      await symlink(join(dir, "gone"), join(dir, "dangling"));
+      await symlink(join(dir, "empty.json"), join(dir, "to-empty"));
+      expect(await pathExists(join(dir, "dangling"))).toBe(false);
+      expect(await pathExists(join(dir, "plain.json/x"))).toBe(false);
+      expect(await pathExists(join(dir, "to-empty"))).toBe(true);
+      expect(await pathExists("/dev/null")).toBe(true);
+    },
+  );
+});
+
+describe("runnableAt", () => {
+  test.if(linux)(
+    "a file with an x bit, through a link too; not a plain file, a folder, a FIFO or nothing",
+    async () => {
+      const dir = await scratch();
+      await writeFile(join(dir, "tool"), "#!/bin/sh\n");
+      await chmod(join(dir, "tool"), 0o755);
+      await symlink(join(dir, "tool"), join(dir, "tool-link"));
+      await chmod(join(dir, "folder"), 0o755);
+      expect(Bun.spawnSync(["mkfifo", "-m", "755", join(dir, "fifo")]).exitCode).toBe(0);
+      expect(runnableAt(join(dir, "tool"))).toBe(true);
+      expect(runnableAt(join(dir, "tool-link"))).toBe(true);
+      for (const name of ["plain.json", "folder", "fifo", "missing"])
+        expect(runnableAt(join(dir, name))).toBe(false);
+    },
+  );
+
+  test("a relative path is left to stat: which would look it up on PATH", () => {
+    expect(runnableAt("sh")).toBeUndefined();
+    expect(runnableAt("./tool")).toBeUndefined();
   });
 });
