@@ -1,5 +1,6 @@
 // Which MCPX_* code an error means: the 12 rules of diagnostics.md, first match wins, in their order.
 
+import { DecisionMemo } from "./classifier-memo.ts";
 import { type CompiledTable, TextRules, type TextScan, type WordingSet } from "./classifier-text.ts";
 import * as W from "./classifier-wordings.ts";
 import { type ClassifyFacts, ERRNOS, type Errno, TRANSPORTS, type Transport } from "./classify-facts.ts";
@@ -156,13 +157,16 @@ export function lineClassifier(facts?: ClassifyFacts) {
   };
   // What every text without a needle is, the empty text among them.
   const plain = text("");
+  const decided = new DecisionMemo<DiagnosticCode>(scanner.found.length);
   return {
     text,
     /** The code of the text bytes[start, end) if they are all ASCII, else undefined. */
     asciiBytes(bytes: Uint8Array, start: number, end: number): DiagnosticCode | undefined {
       const scanned = scanner.scanAsciiBytes(bytes, start, end);
       if (scanned !== "scanned") return scanned === "none" ? plain : undefined;
-      const code = decide(scanner, f);
+      const known = decided.get(scanner.found);
+      const code = known ?? decide(scanner, f);
+      if (known === undefined && !scanner.textRead) decided.set(scanner.found, code);
       scanner.clear();
       return code;
     },
