@@ -1,6 +1,6 @@
 // Reading error text for the classifier: wordings compiled once into needle bits, each text scanned once.
 import { isNeedle, NeedleAutomaton, type NeedleBits } from "./classifier-needles.ts";
-import { NeedleFilter } from "./classifier-prefilter.ts";
+import { type Glance, NeedleFilter } from "./classifier-prefilter.ts";
 import type { RuleTable, Term, Wording } from "./classifier-wordings.ts";
 import type { DiagnosticCode } from "./codes.ts";
 
@@ -208,6 +208,8 @@ export class TextScan {
   private lowered: string | undefined;
   private aligned: string | undefined;
   private readonly present: NeedleBits;
+  // The needles of the second line of a pair, until it is taken.
+  private readonly second: NeedleBits;
   private built: Machine | undefined;
   private directScans = 0;
 
@@ -219,6 +221,7 @@ export class TextScan {
     private readonly spawnGate: NeedleBits,
   ) {
     this.present = new Int32Array(Math.max(1, Math.ceil(needles.length / 32)));
+    this.second = new Int32Array(this.present.length);
   }
 
   private machine(): Machine {
@@ -252,17 +255,58 @@ export class TextScan {
    * "not-ascii", nothing was scanned.
    */
   scanAsciiBytes(bytes: Uint8Array, start: number, end: number): "not-ascii" | "none" | "scanned" {
-    const { automaton, filter } = this.machine();
-    const glance = filter?.glance(bytes, start, end) ?? "needle";
+    const glance = this.glance(bytes, start, end);
     if (glance !== "needle") return glance;
+    return this.scanNeedleBytes(bytes, start, end) ? "scanned" : "not-ascii";
+  }
+
+  /** "none" when bytes[start, end) hold no needle that any wording or `firstStatus` needs and are all ASCII. */
+  glance(bytes: Uint8Array, start: number, end: number): Glance {
+    return this.machine().filter?.glance(bytes, start, end) ?? "needle";
+  }
+
+  /** As `scanAsciiBytes` after its glance; false when the bytes are not all ASCII. */
+  scanNeedleBytes(bytes: Uint8Array, start: number, end: number): boolean {
     this.clear();
     this.present.fill(0);
-    if (!automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
+    if (!this.machine().automaton.scanAsciiBytes(bytes, start, end, this.present)) return false;
+    this.hold(bytes, start, end);
+    return true;
+  }
+
+  /**
+   * `scanNeedleBytes` on two lines in one pass; the first is then the scanned text, and `takeSecond` makes the
+   * second so. Bit 0 of the result: the first is all ASCII; bit 1: the second.
+   */
+  scanNeedleBytesPair(
+    a: Uint8Array,
+    aStart: number,
+    aEnd: number,
+    b: Uint8Array,
+    bStart: number,
+    bEnd: number,
+  ) {
+    this.clear();
+    this.present.fill(0);
+    this.second.fill(0);
+    const { automaton } = this.machine();
+    const ascii = automaton.scanAsciiBytesPair(a, aStart, aEnd, this.present, b, bStart, bEnd, this.second);
+    this.hold(a, aStart, aEnd);
+    return ascii;
+  }
+
+  /** The second line of the last `scanNeedleBytesPair` as the scanned text. */
+  takeSecond(b: Uint8Array, bStart: number, bEnd: number): void {
+    this.clear();
+    this.present.set(this.second);
+    this.hold(b, bStart, bEnd);
+  }
+
+  private hold(bytes: Uint8Array, start: number, end: number): void {
     this.raw = undefined;
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    return "scanned";
   }
 
   /** The needles the last scan found. */

@@ -168,6 +168,8 @@ export interface LineSink {
   bytes(bytes: Uint8Array, start: number, end: number): void;
   /** A longer line: its first LINE_CAP characters, with `cut` true when it had more. */
   text(line: string, cut: boolean): void;
+  /** The bytes handed to `bytes` so far are about to be read over. */
+  flush?(): void;
 }
 
 // The BOM is the stream's: only at its start is it dropped; anywhere else U+FEFF is text.
@@ -200,12 +202,15 @@ class LineSplitter {
       }
       start = nl + 1;
     }
+    // The chunk is read over next, and the carried line (if one was handed) by the keep below.
+    this.sink.flush?.();
     this.keep(chunk, start, chunk.length);
   }
 
   /** The last line, if the stream did not end with a newline. */
   end(): void {
     if (this.carried > 0) this.line(this.carry, 0, this.carried, true);
+    this.sink.flush?.();
   }
 
   private keep(bytes: Uint8Array, start: number, end: number): void {
