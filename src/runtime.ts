@@ -8,6 +8,7 @@ declare const Bun:
       write(to: unknown, bytes: Uint8Array): Promise<number>;
       stdout: unknown;
       unsafe?: { setJITPolicy?(scale: number): void };
+      gc(force?: boolean): void;
     }
   | undefined;
 export interface BunFile {
@@ -177,4 +178,13 @@ export async function writeStdoutBytes(bytes: Uint8Array): Promise<void> {
  */
 export function useNormalJit(): void {
   if (typeof Bun !== "undefined") Bun.unsafe?.setJITPolicy?.(1);
+}
+
+/**
+ * Asks the garbage collector to run soon, without waiting for it. Long work whose garbage is small strings calls
+ * this now and then: left to its own pace, the collector let a 4M-line log's peak RSS grow by ~10 MiB. A no-op
+ * under Deno.
+ */
+export function collectGarbageSoon(): void {
+  if (typeof Bun !== "undefined") Bun.gc(false);
 }

@@ -1,6 +1,6 @@
 // Reading error text for the classifier: wordings compiled once into needle bits, each text scanned once.
 import { isNeedle, NeedleAutomaton, type NeedleBits } from "./classifier-needles.ts";
-import { NeedleFilter } from "./classifier-prefilter.ts";
+import { type Glance, NeedleFilter } from "./classifier-prefilter.ts";
 import type { RuleTable, Term, Wording } from "./classifier-wordings.ts";
 import type { DiagnosticCode } from "./codes.ts";
 
@@ -208,6 +208,8 @@ export class TextScan {
   private lowered: string | undefined;
   private aligned: string | undefined;
   private readonly present: NeedleBits;
+  // The needles of the second line of a pair, until it is taken.
+  private readonly second: NeedleBits;
   private built: Machine | undefined;
   private directScans = 0;
 
@@ -219,6 +221,7 @@ export class TextScan {
     private readonly spawnGate: NeedleBits,
   ) {
     this.present = new Int32Array(Math.max(1, Math.ceil(needles.length / 32)));
+    this.second = new Int32Array(this.present.length);
   }
 
   private machine(): Machine {
@@ -252,17 +255,68 @@ export class TextScan {
    * "not-ascii", nothing was scanned.
    */
   scanAsciiBytes(bytes: Uint8Array, start: number, end: number): "not-ascii" | "none" | "scanned" {
-    const { automaton, filter } = this.machine();
-    const glance = filter?.glance(bytes, start, end) ?? "needle";
+    const glance = this.glance(bytes, start, end);
     if (glance !== "needle") return glance;
+    return this.scanNeedleBytes(bytes, start, end) ? "scanned" : "not-ascii";
+  }
+
+  /** "none" when bytes[start, end) hold no needle that any wording or `firstStatus` needs and are all ASCII. */
+  glance(bytes: Uint8Array, start: number, end: number): Glance {
+    return this.machine().filter?.glance(bytes, start, end) ?? "needle";
+  }
+
+  /** As `scanAsciiBytes` after its glance; false when the bytes are not all ASCII. */
+  scanNeedleBytes(bytes: Uint8Array, start: number, end: number): boolean {
     this.clear();
     this.present.fill(0);
-    if (!automaton.scanAsciiBytes(bytes, start, end, this.present)) return "not-ascii";
+    if (!this.machine().automaton.scanAsciiBytes(bytes, start, end, this.present)) return false;
+    this.hold(bytes, start, end);
+    return true;
+  }
+
+  /**
+   * `scanNeedleBytes` on two lines in one pass; the first is then the scanned text, and `takeSecond` makes the
+   * second so. Bit 0 of the result: the first is all ASCII; bit 1: the second.
+   */
+  scanNeedleBytesPair(
+    a: Uint8Array,
+    aStart: number,
+    aEnd: number,
+    b: Uint8Array,
+    bStart: number,
+    bEnd: number,
+  ) {
+    this.clear();
+    this.present.fill(0);
+    this.second.fill(0);
+    const { automaton } = this.machine();
+    const ascii = automaton.scanAsciiBytesPair(a, aStart, aEnd, this.present, b, bStart, bEnd, this.second);
+    this.hold(a, aStart, aEnd);
+    return ascii;
+  }
+
+  /** The second line of the last `scanNeedleBytesPair` as the scanned text. */
+  takeSecond(b: Uint8Array, bStart: number, bEnd: number): void {
+    this.clear();
+    this.present.set(this.second);
+    this.hold(b, bStart, bEnd);
+  }
+
+  private hold(bytes: Uint8Array, start: number, end: number): void {
     this.raw = undefined;
     this.bytes = bytes;
     this.start = start;
     this.end = end;
-    return "scanned";
+  }
+
+  /** The needles the last scan found. */
+  get found(): NeedleBits {
+    return this.present;
+  }
+
+  /** Whether a check read the bytes `scanAsciiBytes` scanned: until one does, a decision rests on `found` alone. */
+  get textRead(): boolean {
+    return this.raw !== undefined;
   }
 
   /** Lets go of the text, so that a long one is not kept alive until the next. */
@@ -383,58 +437,65 @@ const anyProgram: ProgramTest = () => true;
 
 // Is lower[start, end) the docker program itself, or a path whose last part is it?
 function isDockerProgram(lower: string, start: number, end: number): boolean {
-  return DOCKER_NAMES.some((name) => {
+  for (let i = 0; i < DOCKER_NAMES.length; i++) {
+    const name = DOCKER_NAMES[i] as string;
     const at = end - name.length;
-    if (at < start || !lower.startsWith(name, at)) return false;
-    return at === start || lower[at - 1] === "/" || lower[at - 1] === "\\";
-  });
+    if (at < start || !lower.startsWith(name, at)) continue;
+    if (at === start || lower[at - 1] === "/" || lower[at - 1] === "\\") return true;
+  }
+  return false;
 }
 
 function spawnsProgram(lower: string, test: ProgramTest): boolean {
   if (someSpawnErrno(lower, " enoent", test)) return true;
-  return QUOTED_SPAWNS.some((prefix) => someQuoted(lower, prefix, test));
+  for (let i = 0; i < QUOTED_SPAWNS.length; i++)
+    if (someQuoted(lower, QUOTED_SPAWNS[i] as string, test)) return true;
+  return false;
 }
 
-// Occurrences of one needle asked for in increasing order, so each stretch of text is searched once.
-function occurrences(text: string, needle: string) {
-  let at = text.indexOf(needle);
-  return {
-    peek: () => at,
-    advance: () => {
-      at = at === -1 ? -1 : text.indexOf(needle, at + 1);
-    },
-  };
-}
+// The checks below run on every line a spawn wording may be in, so they keep to plain loops: a closure or an
+// array a call, on a log's many such lines, grew the heap by megabytes.
+
+// The next occurrence of a needle after the one at `at`, each stretch of text searched once.
+const nextAt = (text: string, needle: string, at: number) => (at === -1 ? -1 : text.indexOf(needle, at + 1));
+
+const SPAWN = "spawn ";
+const SPAWN_SYNC = "spawnsync ";
 
 // Node/Bun `spawn P ENOENT` and `spawnSync P ENOENT` (or EACCES): P runs from the nearest `spawn `
 // before the errno on the same line, spaces included.
 function someSpawnErrno(lower: string, errno: " enoent" | " eacces", test: ProgramTest): boolean {
-  const starts = [
-    { found: occurrences(lower, "spawn "), length: 6 },
-    { found: occurrences(lower, "spawnsync "), length: 10 },
-  ];
-  const newlines = occurrences(lower, "\n");
+  let spawn = lower.indexOf(SPAWN);
+  let spawnSync = lower.indexOf(SPAWN_SYNC);
+  let newline = lower.indexOf("\n");
   let spawnAt = -1;
   let programAt = -1;
   let lineStart = 0;
   for (let end = lower.indexOf(errno); end !== -1; end = lower.indexOf(errno, end + 1)) {
-    for (const { found, length } of starts) {
-      for (let at = found.peek(); at !== -1 && at + length <= end; at = found.peek()) {
-        if (at > spawnAt) [spawnAt, programAt] = [at, at + length];
-        found.advance();
+    for (; spawn !== -1 && spawn + SPAWN.length <= end; spawn = nextAt(lower, SPAWN, spawn)) {
+      if (spawn > spawnAt) {
+        spawnAt = spawn;
+        programAt = spawn + SPAWN.length;
       }
     }
-    for (let at = newlines.peek(); at !== -1 && at < end; at = newlines.peek()) {
-      lineStart = at + 1;
-      newlines.advance();
+    for (
+      ;
+      spawnSync !== -1 && spawnSync + SPAWN_SYNC.length <= end;
+      spawnSync = nextAt(lower, SPAWN_SYNC, spawnSync)
+    ) {
+      if (spawnSync > spawnAt) {
+        spawnAt = spawnSync;
+        programAt = spawnSync + SPAWN_SYNC.length;
+      }
     }
+    for (; newline !== -1 && newline < end; newline = nextAt(lower, "\n", newline)) lineStart = newline + 1;
     if (spawnAt >= lineStart && end > programAt && test(lower, programAt, end)) return true;
   }
   return false;
 }
 
 function someQuoted(lower: string, prefix: string, test: ProgramTest): boolean {
-  const newlines = occurrences(lower, "\n");
+  let newline = lower.indexOf("\n");
   const quote = prefix.slice(-1);
   let from = 0;
   for (;;) {
@@ -443,8 +504,8 @@ function someQuoted(lower: string, prefix: string, test: ProgramTest): boolean {
     const start = at + prefix.length;
     const end = lower.indexOf(quote, start);
     if (end === -1) return false;
-    while (newlines.peek() !== -1 && newlines.peek() < start) newlines.advance();
-    const sameLine = newlines.peek() === -1 || newlines.peek() > end;
+    while (newline !== -1 && newline < start) newline = nextAt(lower, "\n", newline);
+    const sameLine = newline === -1 || newline > end;
     if (sameLine && end > start && test(lower, start, end)) return true;
     // The prefix ends with the quote, so no other occurrence can start before the closing quote.
     from = Math.max(at + 1, end - prefix.length + 1);

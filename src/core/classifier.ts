@@ -1,5 +1,6 @@
 // Which MCPX_* code an error means: the 12 rules of diagnostics.md, first match wins, in their order.
 
+import { DecisionMemo } from "./classifier-memo.ts";
 import { type CompiledTable, TextRules, type TextScan, type WordingSet } from "./classifier-text.ts";
 import * as W from "./classifier-wordings.ts";
 import { type ClassifyFacts, ERRNOS, type Errno, TRANSPORTS, type Transport } from "./classify-facts.ts";
@@ -156,15 +157,45 @@ export function lineClassifier(facts?: ClassifyFacts) {
   };
   // What every text without a needle is, the empty text among them.
   const plain = text("");
+  const decided = new DecisionMemo<DiagnosticCode>(scanner.found.length);
+  // The code of the bytes just scanned: remembered by their needle bits when no check read them.
+  const scannedCode = (): DiagnosticCode => {
+    const known = decided.get(scanner.found);
+    const code = known ?? decide(scanner, f);
+    if (known === undefined && !scanner.textRead) decided.set(scanner.found, code);
+    scanner.clear();
+    return code;
+  };
   return {
     text,
+    /** What every line that glances "none" is. */
+    plain,
     /** The code of the text bytes[start, end) if they are all ASCII, else undefined. */
     asciiBytes(bytes: Uint8Array, start: number, end: number): DiagnosticCode | undefined {
       const scanned = scanner.scanAsciiBytes(bytes, start, end);
       if (scanned !== "scanned") return scanned === "none" ? plain : undefined;
-      const code = decide(scanner, f);
-      scanner.clear();
-      return code;
+      return scannedCode();
+    },
+    /** A first look: "none" means `plain`; "needle" lines go to `needleBytes` or, two at a time, `needleBytesPair`. */
+    glance: (bytes: Uint8Array, start: number, end: number) => scanner.glance(bytes, start, end),
+    /** As `asciiBytes` on a line that glanced "needle". */
+    needleBytes(bytes: Uint8Array, start: number, end: number): DiagnosticCode | undefined {
+      return scanner.scanNeedleBytes(bytes, start, end) ? scannedCode() : undefined;
+    },
+    /** `needleBytes` on two lines in one pass (faster), their codes into `codes`. */
+    needleBytesPair(
+      a: Uint8Array,
+      aStart: number,
+      aEnd: number,
+      b: Uint8Array,
+      bStart: number,
+      bEnd: number,
+      codes: (DiagnosticCode | undefined)[],
+    ): void {
+      const ascii = scanner.scanNeedleBytesPair(a, aStart, aEnd, b, bStart, bEnd);
+      codes[0] = ascii & 1 ? scannedCode() : undefined;
+      scanner.takeSecond(b, bStart, bEnd);
+      codes[1] = ascii & 2 ? scannedCode() : undefined;
     },
   };
 }

@@ -233,6 +233,27 @@ describe.each([SOURCE, COMPILED])("diagnose ($name)", (runner: Runner) => {
     expect(JSON.parse(r.stdout).codes).toEqual({ MCPX_DOCKER_EXEC_NOT_FOUND: 1, MCPX_DOCKER_OCI_RUNTIME: 1 });
   });
 
+  // Past several reads and garbage collections: the same lines over and over count exactly.
+  test("--file on a log of many megabytes counts every line", async () => {
+    const h = await home();
+    const log = join(h.dir, "big.log");
+    const lines = [
+      "2026-11-23T10:00:00Z ERROR x509: certificate signed by unknown authority",
+      "2026-11-23T10:00:01Z ERROR Error: spawn npx ENOENT",
+      "2026-11-23T10:00:02Z INFO server github connected, 14 tools",
+    ];
+    await writeFile(log, `${lines.join("\r\n")}\n`.repeat(60_000));
+    const r = await cli(["diagnose", "--file", log, "--json", "--transport", "stdio"], cleanEnv(h.dir));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toEqual({
+      lines: 180_000,
+      classified: 120_000,
+      unclassified: 60_000,
+      truncated: 0,
+      codes: { MCPX_HTTP_TLS_FAILED: 60_000, MCPX_STDIO_SPAWN_ENOENT: 60_000 },
+    });
+  });
+
   test("--file on an empty log: zero lines, exit 0", async () => {
     const h = await home();
     const log = join(h.dir, "empty.log");

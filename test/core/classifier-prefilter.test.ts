@@ -40,6 +40,32 @@ describe("NeedleFilter", () => {
     );
   });
 
+  // Each needle at each place in lines of odd and even length, and a non-ASCII byte in each place.
+  test("finds a needle at any alignment and a non-ASCII byte anywhere, in lines of any length", () => {
+    const needles = ["runc", "x509:", "docker", "refresh token"];
+    const filter = NeedleFilter.of(needles);
+    for (const lead of ["", "#"]) {
+      for (const needle of needles) {
+        for (let before = 0; before < 6; before++) {
+          for (let after = 0; after < 4; after++) {
+            const line = `${"-".repeat(before)}${needle.toUpperCase()}${"-".repeat(after)}`;
+            const bytes = encode(`${lead}${line}\n`);
+            expect(filter?.glance(bytes, lead.length, lead.length + line.length)).toBe("needle");
+          }
+        }
+      }
+      for (let length = 0; length < 9; length++) {
+        for (let at = 0; at < length; at++) {
+          const line = `${"r".repeat(at)}\u00e9${"u".repeat(length - at - 1)}`;
+          const bytes = encode(`${lead}${line}\n`);
+          expect(filter?.glance(bytes, lead.length, bytes.length - 1)).toBe("not-ascii");
+        }
+        const plain = encode(`${lead}${"runx".repeat(3).slice(0, length)}\u00e9`);
+        expect(filter?.glance(plain, lead.length, lead.length + length)).toBe("none");
+      }
+    }
+  });
+
   test("moves a gram seen in vain on, and still finds its needle", () => {
     const filter = NeedleFilter.of(["server error with stored token", "quarantine"]);
     const look = (line: string) => filter?.glance(encode(line), 0, encode(line).length);

@@ -4,6 +4,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CliError } from "../../src/errors.ts";
 import {
+  CHUNK_BYTES,
   type Chunks,
   decodeLine,
   forEachLine,
@@ -194,6 +195,37 @@ describe("text logs read as before", () => {
       }),
     );
     expect([pulledAtFirstLine, pulled]).toEqual([41, 1000]);
+  });
+
+  test("a log of several reads: a UTF-8 character, a CRLF and a long line across read boundaries", async () => {
+    const chunk = CHUNK_BYTES;
+    const size = (text: string) => new TextEncoder().encode(text).length;
+    // A line of filler from byte `from` to just before byte `to`.
+    const fill = (from: number, to: number) => `${"a".repeat(to - from - 1)}\n`;
+    let text = fill(0, chunk - 1);
+    // The two bytes of é lie either side of the first boundary.
+    text += "é over the first boundary\n";
+    text += fill(size(text), 2 * chunk - 1 - "CRLF over the second".length);
+    // The CR is the last byte of the second chunk, the LF the first of the third.
+    text += "CRLF over the second\r\n";
+    text += `${"b".repeat(chunk)}\nno newline at the end`;
+    const path = await logFile("big.log", text);
+    const expected = text
+      .split("\n")
+      .map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line))
+      .map((line) => line.slice(0, LINE_CAP));
+    expect(await read((await openLog(path)).chunks)).toEqual({ lines: expected });
+  });
+
+  test("a FIFO is read as its writer writes", async () => {
+    const dir = await tempDir("mcpx-log-fifo-");
+    dirs.push(dir);
+    const fifo = join(dir, "proxy.log");
+    expect(Bun.spawnSync(["mkfifo", fifo]).exitCode).toBe(0);
+    const writer = Bun.spawn(["sh", "-c", 'printf "%s" "$1" > "$2"', "sh", LOG, fifo]);
+    const log = await openLog(fifo);
+    expect(await read(log.chunks)).toEqual({ lines: LOG_LINES });
+    expect(await writer.exited).toBe(0);
   });
 
   test("a line longer than LINE_CAP is cut and said to be", async () => {
