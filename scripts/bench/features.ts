@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildFlags } from "../build-flags.ts";
-import { ROOT, sh } from "./shell.ts";
+import { hyperfine, peakRssMiB, ROOT, sh } from "./shell.ts";
 
 const dir = join(ROOT, ".bench/features");
 const config = join(dir, "config.json");
@@ -53,21 +53,12 @@ const binaries = await Promise.all(
 for (const binary of binaries)
   sh([process.execPath, "build", `${binary}.ts`, ...buildFlags, `--outfile=${binary}`]);
 
-const json = join(dir, "features.json");
-sh([
-  "hyperfine",
-  "-N",
-  "--warmup",
-  "20",
-  "--runs",
-  String(RUNS),
-  "--export-json",
-  json,
-  ...binaries.flatMap((binary, i) => ["-n", names[i] as string, binary]),
-]);
-const results = (await Bun.file(json).json()).results as Array<{ median: number }>;
-const rss = (binary: string) =>
-  Number(sh(["python3", "scripts/bench/peak-rss.py", "20", binary]).trim()) / 1024;
+const results = await hyperfine(
+  binaries.map((binary, i) => ({ name: names[i] as string, cmd: [binary] })),
+  RUNS,
+  join(dir, "features.json"),
+);
+const rss = (binary: string) => peakRssMiB([binary], 20);
 const floorMs = (results[0]?.median ?? Number.NaN) * 1000;
 const floorRss = rss(binaries[0] as string);
 

@@ -6,7 +6,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { buildFlags } from "../build-flags.ts";
 import { steadyHome } from "./home.ts";
-import { ROOT, sh } from "./shell.ts";
+import { hyperfine, peakRssMiB, ROOT, sh } from "./shell.ts";
 
 const out = join(ROOT, ".bench");
 const bun = process.execPath;
@@ -59,35 +59,11 @@ const rows: Row[] = [
   { name: "complete commands", cmd: [binary, "complete", "--", ""] },
   { name: "complete --server", cmd: [binary, "complete", "--", "diagnose", "--server", ""] },
 ];
-// hyperfine -N splits its command on spaces; quote the arguments that hold one.
-const quoted = (cmd: string[]) =>
-  cmd.map((a) => (a === "" ? "''" : a.includes(" ") ? `"${a}"` : a)).join(" ");
-const json = join(out, "startup.json");
-sh(
-  [
-    "hyperfine",
-    "-N",
-    "--warmup",
-    "20",
-    "--runs",
-    String(RUNS),
-    "--export-json",
-    json,
-    ...rows.flatMap((r) => ["-n", r.name, quoted(r.cmd)]),
-  ],
-  env,
-);
-const results = (await Bun.file(json).json()).results as Array<{
-  command: string;
-  median: number;
-  mean: number;
-  stddev: number;
-}>;
+const results = await hyperfine(rows, RUNS, join(out, "startup.json"), env);
 const floor = results[0]?.median ?? Number.NaN;
 
-const rss = (cmd: string[]) => Number(sh(["python3", "scripts/bench/peak-rss.py", "20", ...cmd], env).trim());
-const mib = (kib: number) => kib / 1024;
-const floorRss = mib(rss(rows[0]?.cmd ?? []));
+const rss = (cmd: string[]) => peakRssMiB(cmd, 20, env);
+const floorRss = rss(rows[0]?.cmd ?? []);
 const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
 
 console.log("\n| command | median | × floor | peak RSS | over floor | target |");
@@ -95,7 +71,7 @@ console.log("|---|---|---|---|---|---|");
 for (const [i, r] of results.entries()) {
   const row = rows[i] as Row;
   const ratio = r.median / floor;
-  const peak = i === 0 ? floorRss : mib(rss(row.cmd));
+  const peak = i === 0 ? floorRss : rss(row.cmd);
   const over = peak - floorRss;
   const targets: string[] = [];
   if (row.target !== undefined) targets.push(`≤ ${row.target.toFixed(1)}×: ${verdict(ratio <= row.target)}`);
