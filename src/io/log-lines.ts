@@ -112,44 +112,45 @@ export async function openLog(path: string): Promise<LogFile> {
   }
   if (info.isDirectory()) throw readError(path, { code: "EISDIR" });
   // A plain file is read synchronously: promises and their I/O threads cost ~4 MiB and ~14 ms a 80 MiB log.
-  const named = info.isFile() ? fileChunks(fs, path) : streamChunks(path);
+  // A FIFO or a device may have to wait for its writer: it is read without blocking the event loop.
+  const named = chunksOf(path, info.isFile() ? () => plainFile(fs, path) : () => waitingFile(path));
   logPaths.set(named, path);
   return { path, size: info.size, chunks: named };
 }
 
-// Opened when first read, so an open error (EACCES) surfaces from the iteration, never unheard.
-async function* fileChunks(fs: typeof import("node:fs"), path: string) {
-  // One buffer read into again and again: a stream's fresh buffer a chunk grew the heap by tens of MiB.
-  const buffer = new Uint8Array(CHUNK_BYTES);
-  let fd: number;
-  try {
-    fd = fs.openSync(path, "r");
-  } catch (error) {
-    throw readError(path, error);
-  }
-  try {
-    for (;;) {
-      const bytesRead = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
-  } catch (error) {
-    throw readError(path, error);
-  } finally {
-    fs.closeSync(fd);
-  }
+interface OpenFile {
+  /** Reads into the buffer from the current position; 0 at the end. */
+  read(buffer: Uint8Array): number | Promise<number>;
+  close(): unknown;
 }
 
-// A FIFO or a device may have to wait for its writer: read without blocking the event loop.
-async function* streamChunks(path: string) {
+function plainFile(fs: typeof import("node:fs"), path: string): OpenFile {
+  const fd = fs.openSync(path, "r");
+  return { read: (buffer) => fs.readSync(fd, buffer, 0, buffer.length, null), close: () => fs.closeSync(fd) };
+}
+
+async function waitingFile(path: string): Promise<OpenFile> {
   const { open } = await import("node:fs/promises");
+  const file = await open(path, "r");
+  return {
+    read: async (buffer) => (await file.read(buffer, 0, buffer.length, null)).bytesRead,
+    close: () => file.close(),
+  };
+}
+
+// Opened when first read, so an open error (EACCES) surfaces from the iteration, never unheard.
+async function* chunksOf(path: string, open: () => OpenFile | Promise<OpenFile>) {
+  // One buffer read into again and again: a stream's fresh buffer a chunk grew the heap by tens of MiB.
   const buffer = new Uint8Array(CHUNK_BYTES);
-  const file = await open(path, "r").catch((error) => {
+  let file: OpenFile;
+  try {
+    file = await open();
+  } catch (error) {
     throw readError(path, error);
-  });
+  }
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      const bytesRead = await file.read(buffer);
       if (bytesRead === 0) return;
       yield buffer.subarray(0, bytesRead);
     }
