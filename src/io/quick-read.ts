@@ -23,8 +23,8 @@ export async function quickRead(path: string, max: number): Promise<Uint8Array |
 }
 
 /**
- * At most `max` bytes through the file's stream, or undefined when there are more. A stream reads on one
- * helper thread where `bytes()` starts Bun's I/O thread pool (a start-up ~4 ms more on 2 cores).
+ * At most `max` bytes through the file's stream, or undefined when there are more. Its read waits less on Bun's
+ * I/O threads than `bytes()` does (show-payload, interleaved A/B: −4 ms on 2 cores).
  */
 async function readStream(file: BunFile, max: number): Promise<Uint8Array | undefined> {
   const reader = file.stream().getReader();
