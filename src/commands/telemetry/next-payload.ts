@@ -8,7 +8,6 @@ import { payloadBody, payloadProblem } from "../../core/payload.ts";
 import type { Payload } from "../../core/payload-schema.ts";
 import { CliError, ExitCode } from "../../errors.ts";
 import { readCounts } from "../../io/counter-store.ts";
-import { askDaemon } from "../../io/daemon-client.ts";
 import { ensureIdentity } from "../../io/identity-store.ts";
 import { printNotice } from "../../io/output.ts";
 import { readStartupOutcome } from "../../io/startup-store.ts";
@@ -21,6 +20,7 @@ async function fromDaemon(ctx: Context, config: Config): Promise<{ body: string;
   const daemon = await daemonFor(ctx, config);
   if (!daemon) return null;
   try {
+    const { askDaemon } = await import("../../io/daemon-client.ts");
     const answer = await askDaemon(daemon, "GET", "/api/v1/telemetry/payload", { timeoutMs: 30_000 });
     const payload = answer.status === 200 ? (JSON.parse(answer.text) as Payload) : null;
     return payload && payloadProblem(payload) === "" ? { body: answer.text, payload } : null;
