@@ -58,6 +58,8 @@ const rows: Row[] = [
   // What a shell runs on TAB: the command list (every command's definition), and --server (reads the config).
   { name: "complete commands", cmd: [binary, "complete", "--", ""] },
   { name: "complete --server", cmd: [binary, "complete", "--", "diagnose", "--server", ""] },
+  // hyperfine times each command's runs back to back: the floor again at the end shows how far the machine drifted.
+  { name: "hello (floor, again)", cmd: [hello] },
 ];
 const results = await hyperfine(rows, RUNS, join(out, "startup.json"), env);
 const floor = results[0]?.median ?? Number.NaN;
@@ -84,6 +86,10 @@ for (const [i, r] of results.entries()) {
 const medianOf = (name: string) => results.find((r) => r.command === name)?.median ?? Number.NaN;
 const sendCost = (medianOf("telemetry send (loopback)") - medianOf("telemetry show-payload")) / floor;
 console.log(`\nsend − show-payload: ${sendCost.toFixed(2)}× floor`);
+const again = medianOf("hello (floor, again)");
+console.log(
+  `the floor drifted ${((again / floor - 1) * 100).toFixed(0)} % during the run (${(floor * 1000).toFixed(1)} → ${(again * 1000).toFixed(1)} ms)`,
+);
 for (const name of ["complete commands", "complete --server"]) {
   const ratio = medianOf(name) / medianOf("version");
   console.log(`${name} / version: ${ratio.toFixed(2)}× (target ≤ 1.15×: ${verdict(ratio <= 1.15)})`);
