@@ -26,12 +26,3 @@ export const DaemonStatusSchema = v.object({
   telemetry_enabled: v.boolean(),
 });
 export type DaemonStatus = v.InferOutput<typeof DaemonStatusSchema>;
-
-/** The `daemon` part of `telemetry status`. */
-export interface DaemonView {
-  running: boolean;
-  address: string;
-  pid: number | null;
-}
-
-export const NO_DAEMON: DaemonView = { running: false, address: "", pid: null };

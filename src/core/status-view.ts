@@ -28,3 +28,12 @@ export function statusView({ config, decision, configPath, dataDir }: StatusInpu
 }
 
 export type StatusView = ReturnType<typeof statusView>;
+
+/** The `daemon` part of `telemetry status`. */
+export interface DaemonView {
+  running: boolean;
+  address: string;
+  pid: number | null;
+}
+
+export const NO_DAEMON: DaemonView = { running: false, address: "", pid: null };

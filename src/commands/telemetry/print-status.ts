@@ -1,9 +1,8 @@
 // How `telemetry status` (and enable/disable after a change) reads on a terminal, or as JSON.
 import type { Output } from "../../context.ts";
-import type { DaemonView } from "../../core/daemon-info.ts";
 import { whyOff } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";
-import type { StatusView } from "../../core/status-view.ts";
+import type { DaemonView, StatusView } from "../../core/status-view.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
 
 /** `daemon` is shown by `status`, which looks for one; enable and disable do not. */

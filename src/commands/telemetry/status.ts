@@ -4,7 +4,7 @@ import { defineCommand } from "../../args.ts";
 import { loadContext } from "../../context.ts";
 import { decideForConfig } from "../../core/optout.ts";
 import { printable } from "../../core/printable.ts";
-import { statusView } from "../../core/status-view.ts";
+import { NO_DAEMON, statusView } from "../../core/status-view.ts";
 import { globalArgs } from "../../global-args.ts";
 import { readConfig } from "../../io/config-read.ts";
 import { formatTable, paint, printResult } from "../../io/output.ts";
@@ -25,11 +25,7 @@ export default defineCommand({
     const ctx = await loadContext(args);
     // The code that checks the config, the daemon lookup and the views load while Bun's I/O threads read it.
     const reading = Promise.all([readConfig(ctx.configPath), import("../../io/config-store.ts")]);
-    const code = Promise.all([
-      import("../find-daemon.ts"),
-      import("./print-status.ts"),
-      import("../../core/daemon-info.ts"),
-    ]);
+    const code = Promise.all([import("../find-daemon.ts"), import("./print-status.ts")]);
     const [read, { configFrom }] = await reading;
     const { config } = await configFrom(ctx.configPath, read);
     if (args.explain) {
@@ -52,7 +48,7 @@ export default defineCommand({
     }
     // The decision is this terminal's (its environment and the policy); the daemon only says that it runs.
     const decision = decideForConfig(ctx, config);
-    const [{ daemonFor }, { printStatus }, { NO_DAEMON }] = await code;
+    const [{ daemonFor }, { printStatus }] = await code;
     const found = await daemonFor(ctx, config);
     const daemon = found ? { running: true, address: found.url, pid: found.pid } : NO_DAEMON;
     const view = statusView({ config, decision, configPath: ctx.configPath, dataDir: ctx.dataDir });
