@@ -1,10 +1,11 @@
 // Builds the Context from the environment, argv and the process; commands get everything through it.
-import { join, resolve } from "node:path";
+
 import type { Env } from "./core/env.ts";
 import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";
 import { type GlobalArgs, outputFrom } from "./global-args.ts";
 import type { Output } from "./io/output.ts";
+import { join, resolve } from "./io/paths.ts";
 import { readMachinePolicy } from "./io/policy-file.ts";
 import { buildVersion, isTerminal, platformNames, processEnv } from "./runtime.ts";
 

@@ -1,7 +1,6 @@
 // Sends one heartbeat through every gate; after a 2xx subtracts exactly what was sent and advances the version.
 
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";
 import { hasCounts, sentPart, subtractSent, usageAt } from "./core/counters.ts";
@@ -19,6 +18,7 @@ import type { PostFailure, PostOutcome, PostRequest } from "./io/heartbeat-post.
 import { ensureIdentity } from "./io/identity-store.ts";
 import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "./io/lock.ts";
 import { printNotice } from "./io/output.ts";
+import { join } from "./io/paths.ts";
 
 export type SendResult =
   | { sent: true; url: string; status: number; attempts: number }

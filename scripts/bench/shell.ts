@@ -20,19 +20,42 @@ export interface Timed {
   stddev: number;
 }
 
-/** Each named command timed in one hyperfine run (`-N`, 20 warm-ups; seconds), in the order given. */
+/**
+ * Each named command timed by hyperfine (`-N`; seconds), in the order given, in `rounds` hyperfine runs of
+ * `runs / rounds` runs each (5 warm-ups), every run's time pooled per command. One long run times each command's
+ * runs back to back, so a machine that speeds up or slows down meanwhile (the floor moved 15.9 → 19.1 ms in one)
+ * skews every ratio; rounds spread that drift over all the commands alike.
+ */
 export async function hyperfine(
   named: Array<{ name: string; cmd: string[] }>,
   runs: number,
   json: string,
   env?: Record<string, string>,
+  rounds = 10,
 ): Promise<Timed[]> {
   // hyperfine -N splits its command on spaces; quote the arguments that hold one.
   const quoted = (cmd: string[]) =>
     cmd.map((a) => (a === "" ? "''" : a.includes(" ") ? `"${a}"` : a)).join(" ");
   const args = named.flatMap((n) => ["-n", n.name, quoted(n.cmd)]);
-  sh(["hyperfine", "-N", "--warmup", "20", "--runs", String(runs), "--export-json", json, ...args], env);
-  return (await Bun.file(json).json()).results as Timed[];
+  const perRound = String(Math.ceil(runs / rounds));
+  const times: number[][] = named.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    sh(["hyperfine", "-N", "--warmup", "5", "--runs", perRound, "--export-json", json, ...args], env);
+    const results = (await Bun.file(json).json()).results as Array<{ times: number[] }>;
+    results.forEach((r, i) => times[i]?.push(...r.times));
+  }
+  const pooled = named.map((n, i) => summary(n.name, times[i] ?? []));
+  await Bun.write(json, `${JSON.stringify({ rounds, results: pooled }, null, 2)}\n`);
+  return pooled;
+}
+
+function summary(command: string, times: number[]): Timed {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const stddev = Math.sqrt(times.reduce((a, t) => a + (t - mean) ** 2, 0) / Math.max(1, times.length - 1));
+  return { command, median, mean, stddev };
 }
 
 /** The largest peak RSS of `runs` runs of a command, in MiB (scripts/bench/peak-rss.py). */

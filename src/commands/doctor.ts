@@ -44,7 +44,7 @@ async function dataDirCheck(ctx: Context): Promise<CheckResult> {
 
 async function staleLockCheck(ctx: Context): Promise<CheckResult> {
   const { findStaleLocks } = await import("../io/lock.ts");
-  const { dirname } = await import("node:path");
+  const { dirname } = await import("../io/paths.ts");
   const stale = await findStaleLocks([...new Set([ctx.dataDir, dirname(ctx.configPath)])]);
   if (stale.length === 0) return pass("no_stale_locks", "no lock left behind by a stopped process");
   return fail(

@@ -1,6 +1,5 @@
 // `serve` up to its lock: the config, the listen address, the data dir, the one-daemon lock and the API key.
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 import type { Context } from "../context.ts";
 import { newApiKey } from "../core/api-key.ts";
 import type { HeartbeatTiming } from "../core/heartbeat-schedule.ts";
@@ -11,6 +10,7 @@ import { CliError } from "../errors.ts";
 import { type LoadedConfig, loadConfig, updateConfig } from "../io/config-store.ts";
 import { readDaemonFile } from "../io/daemon-file.ts";
 import { KEEP_FRESH_EVERY_MS, LockBusy, withLock } from "../io/lock.ts";
+import { join } from "../io/paths.ts";
 import { fail, failWith, noteOutcome, StartFailure } from "./outcome.ts";
 
 export interface ServeOptions {

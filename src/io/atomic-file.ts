@@ -1,8 +1,8 @@
 // Atomic file replacement through temp files beside the target (flushed, then renamed), including those a killed writer left.
 import { lstat, open, readdir, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
+import { dirname, join } from "./paths.ts";
 import { isAlive, ownStart, processStart } from "./process-info.ts";
 
 // `.<pid>-<start ticks, base 36; empty where unknown>-<host tag>-<random>.tmp`: enough to tell whose it is.

@@ -1,9 +1,9 @@
 // What counts as a config file on disk (a regular file of at most 16 MiB), read with a bound.
 import { constants, open, readlink, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { checkDepth, decodeConfig, MAX_BYTES } from "./config-encoding.ts";
 import { errnoText } from "./errno-text.ts";
+import { dirname, resolve } from "./paths.ts";
 
 export { MAX_BYTES };
 

@@ -1,12 +1,12 @@
 // Locked, atomic rewrites of mcp_config.json that keep what we do not own: its keys, owner, group and mode.
 import { lchown, mkdir, readlink, realpath, stat } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import type { Config } from "../core/config-schema.ts";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { writeError, writeFileAtomic } from "./atomic-file.ts";
 import { type ConfigFile, checkConfigPath, readConfigFile } from "./config-file.ts";
 import { parseConfig } from "./config-store.ts";
 import { withLock } from "./lock.ts";
+import { dirname, resolve } from "./paths.ts";
 
 /** Where a write must land: through a symlink (even a dangling one) to its target, never over the link. */
 async function writeTarget(path: string): Promise<string> {

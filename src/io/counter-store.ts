@@ -1,5 +1,5 @@
 // Reads and writes <dataDir>/telemetry-counters.json: locked, atomic read-modify-write of the counters.
-import { join } from "node:path";
+
 import {
   applyEvents,
   type CounterEvent,
@@ -9,6 +9,7 @@ import {
   pruneCounts,
 } from "../core/counters.ts";
 import { type JsonStore, readStore, updateStore } from "./json-store.ts";
+import { join } from "./paths.ts";
 
 const FILE = "telemetry-counters.json";
 

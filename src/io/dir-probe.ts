@@ -1,8 +1,8 @@
 // Whether a folder can be written: makes it (0700) if missing, then creates and removes a small file in it.
 import { mkdir, open, rm } from "node:fs/promises";
-import { join } from "node:path";
 import { errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
+import { join } from "./paths.ts";
 
 /** "" when the folder can be written, else why not in the user's words. */
 export async function probeWritable(dir: string): Promise<string> {

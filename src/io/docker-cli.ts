@@ -1,8 +1,8 @@
 // Finds the docker CLI (PATH, well-known places, login shell) and remembers a login-shell find on disk.
-import { posix, win32 } from "node:path";
 import type { Env } from "../core/env.ts";
 import type { DockerCliSource } from "../core/payload-schema.ts";
 import { runnableAt } from "../runtime.ts";
+import { pathsFor } from "./paths.ts";
 import { holdsNoBytes, readText, statPath } from "./quick-read.ts";
 
 export type { DockerCliSource };
@@ -41,8 +41,6 @@ const macCandidates = [
 ];
 const linuxCandidates = ["/usr/bin/docker", "/usr/local/bin/docker", "/snap/bin/docker", "~/.rd/bin/docker"];
 
-const pathOf = (platform: string) => (platform === "win32" ? win32 : posix);
-
 async function isExecutable(file: string, platform: string): Promise<boolean> {
   const runnable = platform === "win32" ? undefined : runnableAt(file);
   if (runnable !== undefined) return runnable;
@@ -66,12 +64,12 @@ function splitPathList(value: string | undefined, platform: string): string[] {
 
 function expandHome(entry: string, input: DockerCliInput): string | undefined {
   if (entry !== "~" && !entry.startsWith("~/")) return entry;
-  return input.home ? pathOf(input.platform).join(input.home, entry.slice(1)) : undefined;
+  return input.home ? pathsFor(input.platform).join(input.home, entry.slice(1)) : undefined;
 }
 
 /** Step 1: a docker executable on PATH; relative PATH entries are skipped, as Go's LookPath refuses them. */
 export async function findOnPath(input: DockerCliInput): Promise<string> {
-  const path = pathOf(input.platform);
+  const path = pathsFor(input.platform);
   const names =
     input.platform === "win32"
       ? splitPathList(input.env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD", "win32").map(
@@ -95,7 +93,7 @@ export function bundledCandidates(input: DockerCliInput): string[] {
   else if (input.platform === "darwin") list = macCandidates;
   else if (input.platform === "win32") {
     const programFiles = input.env.ProgramFiles || input.env.PROGRAMFILES || "C:\\Program Files";
-    list = [win32.join(programFiles, "Docker", "Docker", "resources", "bin", "docker.exe")];
+    list = [pathsFor("win32").join(programFiles, "Docker", "Docker", "resources", "bin", "docker.exe")];
   } else list = linuxCandidates;
   return list.flatMap((entry) => expandHome(entry, input) ?? []);
 }
@@ -148,7 +146,7 @@ export async function findWithLoginShell(input: DockerCliInput, timeoutMs = 5000
 }
 
 function memoryFile(input: DockerCliInput): string {
-  return pathOf(input.platform).join(input.dataDir, memoryFileName);
+  return pathsFor(input.platform).join(input.dataDir, memoryFileName);
 }
 
 async function readMemory(input: DockerCliInput): Promise<string> {

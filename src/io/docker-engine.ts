@@ -1,6 +1,7 @@
 // Pings the Docker engine's socket (`GET /_ping`), once per socket per process.
-import { join } from "node:path";
+
 import type { Env } from "../core/env.ts";
+import { join } from "./paths.ts";
 import { pathExists } from "./quick-read.ts";
 
 export interface DockerEngineInput {

@@ -1,9 +1,10 @@
 // A JSON file of our own in the data dir (counters, ledger): validated reads, locked atomic read-modify-write,
 // and a broken file moved aside for a human rather than lost or fatal. Writers load only when writing.
-import { dirname } from "node:path";
+
 import * as v from "valibot";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
+import { dirname } from "./paths.ts";
 import { readText } from "./quick-read.ts";
 
 // The ledger keeps itself under 256 KiB and the counters are smaller: past this, node:fs reads it.

@@ -1,7 +1,8 @@
 // <dataDir>/telemetry-ledger.json: what was sent, appended under the lock, 0600, atomic, a broken file set aside.
-import { join } from "node:path";
+
 import { appendToLedger, emptyLedger, type Ledger, type LedgerEntry, LedgerSchema } from "../core/ledger.ts";
 import { type JsonStore, readStore, updateStore } from "./json-store.ts";
+import { join } from "./paths.ts";
 
 const store = (dataDir: string): JsonStore<Ledger> => ({
   path: join(dataDir, "telemetry-ledger.json"),

@@ -175,7 +175,7 @@ function busyError(resource: string, path: string, seen: Seen | null): CliError 
  */
 export async function findStaleLocks(folders: readonly string[]): Promise<string[]> {
   const { hostname } = await import("node:os");
-  const { join } = await import("node:path");
+  const { join } = await import("./paths.ts");
   const found: string[] = [];
   for (const folder of folders) {
     const names = await readdir(folder).catch(() => [] as string[]);

@@ -1,9 +1,10 @@
 // Reads the system policy file: a small regular file, read with a bound; never waits, never writes.
-import { dirname } from "node:path";
+
 import type { Env } from "../core/env.ts";
 import { type Policy, parsePolicy, policyPath } from "../core/policy.ts";
 import { errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";
+import { dirname } from "./paths.ts";
 import { holdsNoBytes, quickRead } from "./quick-read.ts";
 
 const MAX_POLICY_BYTES = 64 * 1024;

@@ -1,8 +1,9 @@
 // <dataDir>/daemon-state.json: the last `serve` start's outcome, kept here because a broken config cannot hold it.
-import { join } from "node:path";
+
 import * as v from "valibot";
 import type { StartupOutcome } from "../core/payload-schema.ts";
 import { DaemonStateSchema } from "../core/startup-outcome.ts";
+import { join } from "./paths.ts";
 import { holdsNoBytes, readText } from "./quick-read.ts";
 
 const FILE = "daemon-state.json";

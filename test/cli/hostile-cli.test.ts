@@ -78,6 +78,21 @@ for (const runner of [SOURCE, COMPILED, DENO]) {
       });
     });
 
+    // The compiled binary (Bun) and Deno refuse a deleted working folder before our code runs; Bun from source
+    // runs it, and used to resolve the path against its own folder.
+    if (runner === SOURCE)
+      test("a relative --config in a deleted working folder: one line, exit 1", async () => {
+        const h = await home();
+        const script = `mkdir "$ROOT/gone" && cd "$ROOT/gone" && rmdir "$ROOT/gone" && "$@" telemetry show-payload --config rel.json`;
+        const before = await ours(h.dir);
+        const r = await viaBash(runner, script, { ...cleanEnv(h.dir), ROOT: h.dir });
+        expect([r.code, r.stdout]).toEqual([1, ""]);
+        expect(r.stderr).toBe(
+          "mcpproxy: the current folder no longer exists, so a relative path cannot be resolved\n  hint: cd to a folder that exists, or give full paths\n",
+        );
+        expect(await ours(h.dir)).toEqual(before);
+      });
+
     test("a leading ~/ in MCPPROXY_DATA_DIR and --config means the home folder", async () => {
       const h = await home();
       const r = await cli(["telemetry", "disable", "--json"], cleanEnv(h.dir, { MCPPROXY_DATA_DIR: "~/x" }));

@@ -1,0 +1,40 @@
+// join, resolve and dirname for the running platform, in place of node:path: on Linux and macOS our own
+// (core/posix-path.ts), as importing node:path costs a compiled show-payload ~3.7 M instructions and ~60 page faults;
+// Windows keeps node:path, loaded only there.
+import type * as NodePath from "node:path";
+import { dirnamePosix, joinPosix, resolvePosix } from "../core/posix-path.ts";
+import { CliError } from "../errors.ts";
+
+const nodePath = () => process.getBuiltinModule("node:path") as typeof NodePath;
+const windows = process.platform === "win32";
+
+/** The working folder; one that was deleted under us is said plainly (Bun would resolve against its own folder). */
+function workingFolder(): string {
+  try {
+    return process.cwd();
+  } catch {
+    throw new CliError(
+      "the current folder no longer exists, so a relative path cannot be resolved",
+      undefined,
+      "cd to a folder that exists, or give full paths",
+    );
+  }
+}
+
+export const join = (...parts: string[]): string =>
+  windows ? nodePath().join(...parts) : joinPosix(...parts);
+
+export const resolve = (...parts: string[]): string =>
+  windows ? nodePath().resolve(...parts) : resolvePosix(workingFolder, ...parts);
+
+export const dirname = (path: string): string => (windows ? nodePath().dirname(path) : dirnamePosix(path));
+
+interface PlatformPaths {
+  join(...parts: string[]): string;
+  isAbsolute(path: string): boolean;
+}
+const posixPaths: PlatformPaths = { join: joinPosix, isAbsolute: (path) => path.startsWith("/") };
+
+/** Another platform's paths: the docker CLI search is worked out, and tested, for each on any. */
+export const pathsFor = (platform: string): PlatformPaths =>
+  platform === "win32" ? nodePath().win32 : posixPaths;
