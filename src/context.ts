@@ -1,5 +1,4 @@
 // Builds the Context from the environment, argv and the process; commands get everything through it.
-
 import type { Env } from "./core/env.ts";
 import type { Policy } from "./core/policy.ts";
 import { CliError, ExitCode, usageError } from "./errors.ts";

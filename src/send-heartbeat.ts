@@ -1,5 +1,4 @@
 // Sends one heartbeat through every gate; after a 2xx subtracts exactly what was sent and advances the version.
-
 import { mkdir } from "node:fs/promises";
 import { collectPayload } from "./collect-payload.ts";
 import type { Context } from "./context.ts";

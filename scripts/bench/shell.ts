@@ -42,7 +42,7 @@ export async function hyperfine(
   for (let round = 0; round < rounds; round++) {
     sh(["hyperfine", "-N", "--warmup", "5", "--runs", perRound, "--export-json", json, ...args], env);
     const results = (await Bun.file(json).json()).results as Array<{ times: number[] }>;
-    results.forEach((r, i) => times[i]?.push(...r.times));
+    for (const [i, r] of results.entries()) times[i]?.push(...r.times);
   }
   const pooled = named.map((n, i) => summary(n.name, times[i] ?? []));
   await Bun.write(json, `${JSON.stringify({ rounds, results: pooled }, null, 2)}\n`);

@@ -1,5 +1,4 @@
 // Reads and writes <dataDir>/telemetry-counters.json: locked, atomic read-modify-write of the counters.
-
 import {
   applyEvents,
   type CounterEvent,

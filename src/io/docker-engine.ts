@@ -1,5 +1,4 @@
 // Pings the Docker engine's socket (`GET /_ping`), once per socket per process.
-
 import type { Env } from "../core/env.ts";
 import { join } from "./paths.ts";
 import { pathExists } from "./quick-read.ts";

@@ -1,5 +1,4 @@
 // <dataDir>/telemetry-ledger.json: what was sent, appended under the lock, 0600, atomic, a broken file set aside.
-
 import { appendToLedger, emptyLedger, type Ledger, type LedgerEntry, LedgerSchema } from "../core/ledger.ts";
 import { type JsonStore, readStore, updateStore } from "./json-store.ts";
 import { join } from "./paths.ts";

@@ -1,5 +1,4 @@
 // Reads the system policy file: a small regular file, read with a bound; never waits, never writes.
-
 import type { Env } from "../core/env.ts";
 import { type Policy, parsePolicy, policyPath } from "../core/policy.ts";
 import { errnoOf } from "../errors.ts";

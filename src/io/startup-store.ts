@@ -1,5 +1,4 @@
 // <dataDir>/daemon-state.json: the last `serve` start's outcome, kept here because a broken config cannot hold it.
-
 import * as v from "valibot";
 import type { StartupOutcome } from "../core/payload-schema.ts";
 import { DaemonStateSchema } from "../core/startup-outcome.ts";
