@@ -58,7 +58,7 @@ const rows: Row[] = [
   // What a shell runs on TAB: the command list (every command's definition), and --server (reads the config).
   { name: "complete commands", cmd: [binary, "complete", "--", ""] },
   { name: "complete --server", cmd: [binary, "complete", "--", "diagnose", "--server", ""] },
-  // hyperfine times each command's runs back to back: the floor again at the end shows how far the machine drifted.
+  // Each round times each command's runs back to back: the floor again, last in every round, shows the drift within one.
   { name: "hello (floor, again)", cmd: [hello] },
 ];
 const results = await hyperfine(rows, RUNS, join(out, "startup.json"), env);
@@ -88,7 +88,7 @@ const sendCost = (medianOf("telemetry send (loopback)") - medianOf("telemetry sh
 console.log(`\nsend − show-payload: ${sendCost.toFixed(2)}× floor`);
 const again = medianOf("hello (floor, again)");
 console.log(
-  `the floor drifted ${((again / floor - 1) * 100).toFixed(0)} % during the run (${(floor * 1000).toFixed(1)} → ${(again * 1000).toFixed(1)} ms)`,
+  `the floor drifted ${((again / floor - 1) * 100).toFixed(0)} % within a round (${(floor * 1000).toFixed(1)} → ${(again * 1000).toFixed(1)} ms)`,
 );
 for (const name of ["complete commands", "complete --server"]) {
   const ratio = medianOf(name) / medianOf("version");

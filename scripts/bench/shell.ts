@@ -21,10 +21,8 @@ export interface Timed {
 }
 
 /**
- * Each named command timed by hyperfine (`-N`; seconds), in the order given, in `rounds` hyperfine runs of
- * `runs / rounds` runs each (5 warm-ups), every run's time pooled per command. One long run times each command's
- * runs back to back, so a machine that speeds up or slows down meanwhile (the floor moved 15.9 → 19.1 ms in one)
- * skews every ratio; rounds spread that drift over all the commands alike.
+ * Each named command timed by hyperfine (`-N`, 5 warm-ups; seconds), in the order given: `rounds` runs of
+ * ⌈runs / rounds⌉ each, pooled per command, so the machine's drift (15.9 → 19.1 ms in one long run) falls on all alike.
  */
 export async function hyperfine(
   named: Array<{ name: string; cmd: string[] }>,

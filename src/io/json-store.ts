@@ -1,6 +1,5 @@
 // A JSON file of our own in the data dir (counters, ledger): validated reads, locked atomic read-modify-write,
 // and a broken file moved aside for a human rather than lost or fatal. Writers load only when writing.
-
 import * as v from "valibot";
 import { CliError, ExitCode, errnoOf } from "../errors.ts";
 import { errnoText } from "./errno-text.ts";

@@ -1,20 +1,20 @@
-// join, resolve and dirname for the running platform, in place of node:path: on Linux and macOS our own
-// (core/posix-path.ts), as importing node:path costs a compiled show-payload ~3.7 M instructions and ~60 page faults;
-// Windows keeps node:path, loaded only there.
+// Paths for the running platform: ours on POSIX (node:path cost status 0.55 M instructions), node:path on Windows.
 import type * as NodePath from "node:path";
 import { dirnamePosix, joinPosix, resolvePosix } from "../core/posix-path.ts";
-import { CliError } from "../errors.ts";
+import { CliError, errnoOf } from "../errors.ts";
 
 const nodePath = () => process.getBuiltinModule("node:path") as typeof NodePath;
 const windows = process.platform === "win32";
 
-/** The working folder; one that was deleted under us is said plainly (Bun would resolve against its own folder). */
+/** The working folder; one deleted or unreadable under us is said plainly (Bun would resolve against its own). */
 function workingFolder(): string {
   try {
     return process.cwd();
-  } catch {
+  } catch (error) {
+    const code = errnoOf(error);
+    const what = code === "ENOENT" ? "no longer exists" : `cannot be read (${code || "unknown error"})`;
     throw new CliError(
-      "the current folder no longer exists, so a relative path cannot be resolved",
+      `the current folder ${what}, so a relative path cannot be resolved`,
       undefined,
       "cd to a folder that exists, or give full paths",
     );
