@@ -133,23 +133,29 @@ export class TextRules {
   private wording(wording: Wording): { wording: CompiledWording; ids: number[] } {
     const ids: number[] = [];
     const checks: Check[] = [];
-    // A literal the automaton can look for becomes a needle; any other is looked for in the text itself.
-    const literal = (text: string, check?: Check) => {
-      if (isNeedle(text)) ids.push(this.needle(text));
-      else if (check === undefined && text !== "") checks.push({ kind: "lower", text });
-      if (check !== undefined) checks.push(check);
-    };
-    for (const t of isTermList(wording) ? wording : [wording]) {
-      if (typeof t === "string") literal(t);
-      else if ("word" in t) literal(t.word, { kind: "word", word: t.word });
+    const terms = isTermList(wording) ? wording : [wording];
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i] as Term;
+      if (typeof t === "string") this.literal(ids, checks, t);
+      else if ("word" in t) this.literal(ids, checks, t.word, { kind: "word", word: t.word });
       // ASCII lower-cases letter by letter, so text holding an ASCII `exact` holds its lower case once lowered.
       else if ("exact" in t)
-        literal(isAscii(t.exact) ? t.exact.toLowerCase() : "", { kind: "exact", text: t.exact });
-      else if ("shNotFound" in t) literal(": not found", { kind: "shNotFound" });
-      else if ("spawnEacces" in t) literal(" eacces", { kind: "spawnEacces" });
+        this.literal(ids, checks, isAscii(t.exact) ? t.exact.toLowerCase() : "", {
+          kind: "exact",
+          text: t.exact,
+        });
+      else if ("shNotFound" in t) this.literal(ids, checks, ": not found", { kind: "shNotFound" });
+      else if ("spawnEacces" in t) this.literal(ids, checks, " eacces", { kind: "spawnEacces" });
       else checks.push({ kind: "spawnOf", docker: t.spawnOf === "docker" });
     }
     return { wording: { needles: this.bits(ids), checks }, ids };
+  }
+
+  // A literal the automaton can look for becomes a needle; any other is looked for in the text itself.
+  private literal(ids: number[], checks: Check[], text: string, check?: Check): void {
+    if (isNeedle(text)) ids.push(this.needle(text));
+    else if (check === undefined && text !== "") checks.push({ kind: "lower", text });
+    if (check !== undefined) checks.push(check);
   }
 
   private needle(text: string): number {
